@@ -1,0 +1,40 @@
+"""One pydantic-settings object for the whole application (prefix ``DONDOC_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DONDOC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'data' / 'dondoc.db'}",
+        description="SQLAlchemy URL; SQLite file under ./data by default.",
+    )
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # An Apprise mailto:// or mailtos:// sender URL; it may hold a password, hence secret.
+    smtp_url: SecretStr | None = None
+    outbox_dir: Path = Field(default_factory=lambda: Path.cwd() / "data" / "outbox")
+    calendar_file: Path | None = Field(
+        default=None, description="Extra days off / working Saturdays (YAML); bundled if unset."
+    )
+    send_hour: int = Field(default=8, ge=0, le=23, description="Local hour messages go out.")
+    batch_size: int = Field(default=1000, ge=1)
+    max_attempts: int = Field(default=8, ge=1, description="Delivery attempts before giving up.")
+    retry_base_seconds: int = Field(default=300, ge=1)
+    periods_ahead: int = Field(default=1, ge=0, description="Future periods made ahead of time.")
+    sender_name: str = "Cục Phát triển đô thị - Bộ Xây dựng"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

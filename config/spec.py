@@ -1,0 +1,86 @@
+"""The directive spec: the YAML a coordinator writes (or reviews) to register a directive.
+
+The models here are the contract; `load_spec_file` (in `config/spec_loader.py`) turns a file
+into a validated `DirectiveSpec` or raises `SpecError` naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Recurrence = Literal["once", "monthly", "quarterly", "half-yearly", "yearly"]
+ObligationKind = Literal["plan", "inspection", "report"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentSpec(_Strict):
+    number: str = Field(min_length=3, description="Số, ký hiệu, e.g. 24/CT-TTg")
+    doc_type: str = Field(description="Type code (CT, QĐ, ...) or 'CV' for a công văn")
+    issuer: str
+    issued_on: dt.date
+    subject: str
+    unit: str | None = Field(default=None, description="Drafting unit, e.g. Cục Phát triển đô thị")
+    implements: str | None = Field(default=None, description="Number of the directive it implements")
+    source_file: str | None = Field(default=None, description="Text it came from, relative to spec")
+
+
+class DeadlineSpec(_Strict):
+    """Where the deadline of one period falls; see docs/spec-format.md."""
+
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    date: dt.date | None = None
+    inclusive: bool = Field(description="false: 'trước ngày D' (last day D-1); true: 'chậm nhất ngày D'")
+    year_offset: int = Field(default=0, ge=0, le=1, description="1 for '... năm sau'")
+    shift_to_working_day: bool = True
+    chosen_by: Literal["document", "coordinator"] = "document"
+
+
+class ReminderSpec(_Strict):
+    before_days: tuple[int, ...] = (30, 14, 7, 3, 1)
+    overdue_first_day: int = Field(default=1, ge=1)
+    overdue_every_days: int = Field(default=7, ge=1)
+    escalate_after_days: int = Field(default=7, ge=1)
+
+
+class ObligationSpec(_Strict):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: ObligationKind
+    title: str
+    phrase: str = Field(description="The original Vietnamese words the rule came from")
+    recurrence: Recurrence
+    deadline: DeadlineSpec | None = Field(
+        default=None, description="null: the document sets no date; tracked without reminders"
+    )
+    first_period: str | None = Field(default=None, description="First period tracked, e.g. 2017")
+    reminders: ReminderSpec = ReminderSpec()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _deadline_fits_recurrence(self) -> ObligationSpec:
+        d = self.deadline
+        if d is None:
+            return self
+        if self.recurrence == "once":
+            if d.date is None:
+                raise ValueError("deadline.date is required for a 'once' obligation")
+        elif d.day is None:
+            raise ValueError("deadline.day is required for a recurring obligation")
+        elif self.recurrence != "monthly" and d.month is None:
+            raise ValueError(f"deadline.month is required for a '{self.recurrence}' obligation")
+        return self
+
+
+class DirectiveSpec(_Strict):
+    directive: DocumentSpec
+    dispatch: DocumentSpec | None = None
+    report_to: str | None = Field(default=None, description="Where agencies send their reports")
+    addressees: tuple[str, ...] = Field(min_length=1, description="Agency groups or codes")
+    exclude: tuple[str, ...] = ()
+    obligations: tuple[ObligationSpec, ...] = Field(min_length=1)
