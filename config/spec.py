@@ -7,11 +7,21 @@ into a validated `DirectiveSpec` or raises `SpecError` naming file, line and fie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Recurrence = Literal["once", "monthly", "quarterly", "half-yearly", "yearly"]
+
+PERIOD_PATTERNS: dict[str, str] = {
+    "once": r"once",
+    "monthly": r"\d{4}-(0[1-9]|1[0-2])",
+    "quarterly": r"\d{4}-Q[1-4]",
+    "half-yearly": r"\d{4}-H[12]",
+    "yearly": r"\d{4}",
+}
+MONTHS_IN_PERIOD = {"quarterly": 3, "half-yearly": 6, "yearly": 12}
 ObligationKind = Literal["plan", "inspection", "report"]
 
 
@@ -25,8 +35,8 @@ class DocumentSpec(_Strict):
     issuer: str
     issued_on: dt.date
     subject: str
-    unit: str | None = Field(default=None, description="Drafting unit, e.g. Cục Phát triển đô thị")
-    implements: str | None = Field(default=None, description="Number of the directive it implements")
+    unit: str | None = Field(default=None, description="Drafting unit, e.g. Cục PTĐT")
+    implements: str | None = Field(default=None, description="Number of the directive it applies")
     source_file: str | None = Field(default=None, description="Text it came from, relative to spec")
 
 
@@ -36,7 +46,9 @@ class DeadlineSpec(_Strict):
     month: int | None = Field(default=None, ge=1, le=12)
     day: int | None = Field(default=None, ge=1, le=31)
     date: dt.date | None = None
-    inclusive: bool = Field(description="false: 'trước ngày D' (last day D-1); true: 'chậm nhất ngày D'")
+    inclusive: bool = Field(
+        description="false: 'trước ngày D' (last day D-1); true: 'chậm nhất ngày D'"
+    )
     year_offset: int = Field(default=0, ge=0, le=1, description="1 for '... năm sau'")
     shift_to_working_day: bool = True
     chosen_by: Literal["document", "coordinator"] = "document"
@@ -63,10 +75,26 @@ class ObligationSpec(_Strict):
     note: str | None = None
 
     @model_validator(mode="after")
+    def _first_period_fits_recurrence(self) -> ObligationSpec:
+        pattern = PERIOD_PATTERNS[self.recurrence]
+        if self.first_period is not None and not re.fullmatch(pattern, self.first_period):
+            raise ValueError(
+                f"first_period {self.first_period!r} is not a {self.recurrence} period "
+                "(e.g. 2026, 2026-H1, 2026-Q3, 2026-05)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _deadline_fits_recurrence(self) -> ObligationSpec:
         d = self.deadline
         if d is None:
             return self
+        limit = MONTHS_IN_PERIOD.get(self.recurrence)
+        if limit is not None and d.month is not None and d.month > limit:
+            raise ValueError(
+                f"deadline.month {d.month} is the month within the period: at most {limit} "
+                f"for a {self.recurrence} obligation"
+            )
         if self.recurrence == "once":
             if d.date is None:
                 raise ValueError("deadline.date is required for a 'once' obligation")
@@ -84,3 +112,11 @@ class DirectiveSpec(_Strict):
     addressees: tuple[str, ...] = Field(min_length=1, description="Agency groups or codes")
     exclude: tuple[str, ...] = ()
     obligations: tuple[ObligationSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_obligation_codes(self) -> DirectiveSpec:
+        codes = [o.code for o in self.obligations]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate obligation code(s): {', '.join(duplicates)}")
+        return self

@@ -1,0 +1,51 @@
+"""SQLModel tables. Schema changes go through Alembic migrations only."""
+
+from sqlmodel import SQLModel
+
+from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.directory import (
+    Agency,
+    AgencyBase,
+    Contact,
+    ContactBase,
+    ContactCreate,
+    Document,
+    DocumentBase,
+)
+from dondoc.models.messaging import NOTIFICATION_STATUSES, Event, Notification
+from dondoc.models.tracking import (
+    Assignment,
+    Obligation,
+    ObligationBase,
+    Submission,
+    SubmissionBase,
+    SubmissionCreate,
+    Task,
+    TaskBase,
+)
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "NOTIFICATION_STATUSES",
+    "Agency",
+    "AgencyBase",
+    "Assignment",
+    "Contact",
+    "ContactBase",
+    "ContactCreate",
+    "Document",
+    "DocumentBase",
+    "Event",
+    "Notification",
+    "Obligation",
+    "ObligationBase",
+    "Submission",
+    "SubmissionBase",
+    "SubmissionCreate",
+    "Task",
+    "TaskBase",
+    "UTCDateTime",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,67 @@
+"""Render the compliance board as a table for people, or as JSON / CSV for programs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from dondoc.board import STATUS_LABELS_VI, BoardRow
+
+COLUMNS_VI = (
+    ("agency", "Mã"),
+    ("agency_name", "Cơ quan"),
+    ("obligation", "Nhiệm vụ"),
+    ("period", "Kỳ"),
+    ("due_date", "Hạn"),
+    ("status_label", "Tình trạng"),
+    ("submitted_on", "Ngày nhận"),
+    ("document", "Số văn bản"),
+    ("reminders_sent", "Đã nhắc"),
+)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return unicodedata.normalize("NFC", str(value))
+
+
+def _table(rows: Sequence[BoardRow]) -> str:
+    if not rows:
+        return "Không có nhiệm vụ nào phù hợp.\n"
+    cells = [[_cell(getattr(r, key)) for key, _ in COLUMNS_VI] for r in rows]
+    headers = [label for _, label in COLUMNS_VI]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    counts = Counter(r.status for r in rows)
+    summary = "; ".join(f"{STATUS_LABELS_VI[s]}: {n}" for s, n in sorted(counts.items()))
+    lines += ["", f"Tổng số: {len(rows)} — {summary}"]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _json(rows: Sequence[BoardRow]) -> str:
+    return (
+        json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def _csv(rows: Sequence[BoardRow]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(BoardRow.model_fields), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(r.model_dump(mode="json"))
+    return out.getvalue()
+
+
+def render_board(rows: Sequence[BoardRow], fmt: str) -> str:
+    return {"table": _table, "json": _json, "csv": _csv}[fmt](rows)

@@ -1,0 +1,283 @@
+"""The `dondoc` command (PRODUCT.md §7). Imports are local to each command so that quick
+commands such as `status` start fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dondoc.errors import DondocError, InputError
+
+app = typer.Typer(
+    help="dondoc: track, remind and close the obligations that government directives assign.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+contacts_app = typer.Typer(help="Manage agencies' contacts.", no_args_is_help=True)
+app.add_typer(contacts_app, name="contacts")
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Act as of this ISO-8601 instant (e.g. 2026-11-25T08:30+07:00). Without an offset "
+        "it is local time; a bare date means that day at the send hour.",
+    ),
+]
+
+
+def _settings() -> Any:
+    from dondoc.config.settings import get_settings
+
+    return get_settings()
+
+
+def parse_at(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    settings = _settings()
+    tz = ZoneInfo(settings.timezone)
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime.combine(day, dt.time(settings.send_hour), tzinfo=tz)
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--at {value!r} is not an ISO-8601 date or time", field="at") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _context(at: str | None = None) -> Any:
+    from dondoc.context import make_context
+
+    return make_context(_settings(), parse_at(at))
+
+
+def _use_prefect() -> bool:
+    """Tracked flow runs only when a Prefect API is configured: never start a temporary one."""
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
+@app.command()
+def init(at: AtOption = None) -> None:
+    """Create or upgrade the database and load the bundled agencies and directives. Safe to
+    run again: it never overwrites a directive the coordinator has since changed."""
+    from dondoc.service import init as do_init
+
+    ctx = _context(at)
+    results = do_init(ctx.settings, ctx)
+    for r in results:
+        typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} tasks")
+    typer.echo(f"database ready: {_safe_url(ctx.settings.database_url)}")
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(help="A directive spec (docs/spec-format.md).")],
+    at: AtOption = None,
+) -> None:
+    """Load or update a directive spec: the document, its obligations and addressees."""
+    from dondoc.service import load_spec
+
+    ctx = _context(at)
+    r = load_spec(ctx.settings, ctx, file)
+    typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} new tasks")
+
+
+@contacts_app.command("import")
+def contacts_import(
+    file: Annotated[Path, typer.Argument(help="CSV: agency,channel,target[,role,name]")],
+    replace: Annotated[
+        bool, typer.Option(help="Deactivate the listed agencies' contacts not in the file.")
+    ] = False,
+) -> None:
+    """Import contacts. channel: email, zalo, zns or apprise; role: focal (default) or leader."""
+    from dondoc.service import import_contacts_file
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file", field="file")
+    r = import_contacts_file(_settings(), file, replace=replace)
+    typer.echo(f"contacts: {r.created} new, {r.updated} updated, {r.deactivated} deactivated")
+
+
+@app.command()
+def sweep(at: AtOption = None) -> None:
+    """One reminder sweep: make coming tasks, update statuses, send what is due, summarise."""
+    ctx = _context(at)
+    if _use_prefect():
+        from dondoc.flows.sweep import sweep_flow
+
+        summary: dict[str, Any] = sweep_flow(at=ctx.now)
+    else:
+        from dondoc.service import engine_for
+        from dondoc.sweep import run_sweep
+
+        summary = run_sweep(engine_for(ctx.settings), ctx).as_dict()
+    _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    delivery = summary["delivery"]
+    typer.echo(f"sweep as of {summary['at']}")
+    typer.echo(f"  tasks created: {summary['tasks_created']}")
+    changes = ", ".join(f"{k}: {v}" for k, v in summary["status_changes"].items()) or "none"
+    typer.echo(f"  status changes: {changes}")
+    if not summary["send_window"]:
+        typer.echo("  not a working-day send time: nothing sent")
+        return
+    typer.echo(f"  reminders queued: {summary['queued']}")
+    typer.echo(
+        f"  messages: {delivery['messages']} (rows sent {delivery['sent']}, "
+        f"retrying {delivery['failed']}, given up {delivery['given_up']}, "
+        f"cancelled {delivery['cancelled']})"
+    )
+
+
+@app.command()
+def submit(
+    agency: Annotated[str, typer.Option(help="Agency code, e.g. 01 or BXD.")],
+    obligation: Annotated[str, typer.Option(help="Obligation code, e.g. annual-report.")],
+    period: Annotated[str, typer.Option(help="Period, e.g. 2026, 2026-Q1, 2026-05, once.")],
+    document: Annotated[str, typer.Option(help='The report\'s number/symbol, "SỐ/KÝ-HIỆU".')],
+    received_on: Annotated[str, typer.Option(help="Date received, YYYY-MM-DD.")],
+    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
+    at: AtOption = None,
+) -> None:
+    """Record a submission and close the task (on time or late)."""
+    from dondoc.models import SubmissionCreate
+    from dondoc.submissions import received_on_from
+
+    if not document.strip():
+        raise InputError("--document must not be empty", field="document")
+    data = SubmissionCreate(
+        agency=agency,
+        obligation=obligation,
+        period=period,
+        directive=directive,
+        document_number=document.strip(),
+        received_on=received_on_from(received_on),
+        note=note,
+    )
+    if _use_prefect():
+        from dondoc.flows.submission import record_submission_flow
+
+        out = record_submission_flow(**_flow_params(data))
+        status = str(out["status"])
+    else:
+        from dondoc.service import submit as do_submit
+
+        status = do_submit(_settings(), _context(at), data).status
+    typer.echo(f"recorded {document} for {agency} {obligation} {period}: {status}")
+
+
+def _flow_params(data: Any) -> dict[str, Any]:
+    return {
+        "agency": data.agency,
+        "obligation": data.obligation,
+        "period": data.period,
+        "document": data.document_number,
+        "received_on": data.received_on,
+        "note": data.note,
+        "directive": data.directive,
+    }
+
+
+@app.command()
+def withdraw(
+    agency: Annotated[str, typer.Option(help="Agency code.")],
+    obligation: Annotated[str, typer.Option(help="Obligation code.")],
+    period: Annotated[str, typer.Option(help="Period.")],
+    reason: Annotated[str, typer.Option(help="Why the record is withdrawn.")],
+    directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
+    at: AtOption = None,
+) -> None:
+    """Withdraw a recorded submission (a correction) and reopen the task; both stay audited."""
+    from dondoc.db import transaction
+    from dondoc.service import engine_for
+    from dondoc.submissions import withdraw_submission
+
+    ctx = _context(at)
+    with transaction(engine_for(ctx.settings)) as session:
+        task = withdraw_submission(
+            session=session,
+            ctx=ctx,
+            agency=agency,
+            obligation=obligation,
+            period=period,
+            reason=reason,
+            directive=directive,
+        )
+    typer.echo(f"withdrawn: {agency} {obligation} {period} is {task.status} again")
+
+
+@app.command()
+def status(
+    directive: Annotated[str | None, typer.Option(help="Directive number, e.g. 24/CT-TTg.")] = None,
+    period: Annotated[str | None, typer.Option(help="Period, e.g. 2026.")] = None,
+    obligation: Annotated[str | None, typer.Option(help="Obligation code.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """The compliance board: who is on time, late or silent."""
+    from dondoc.board import board_rows
+    from dondoc.board_format import render_board
+    from dondoc.db import transaction
+    from dondoc.service import engine_for
+
+    if fmt not in ("table", "json", "csv"):
+        raise InputError(f"--format {fmt!r}: choose table, json or csv", field="format")
+    with transaction(engine_for(_settings())) as session:
+        rows = board_rows(
+            session=session, directive=directive, period=period, obligation=obligation
+        )
+    sys.stdout.write(render_board(rows, fmt))
+
+
+@app.command()
+def serve() -> None:
+    """Serve every deployment with its schedule against the Prefect API (PREFECT_API_URL)."""
+    if not _use_prefect():
+        raise InputError("PREFECT_API_URL is not set: start a Prefect server or use `dondoc up`")
+    from dondoc.flows.deployments import serve_all
+
+    serve_all()
+
+
+@app.command()
+def up(
+    host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Dashboard and API port.")] = 4200,
+) -> None:
+    """The main job: start a local Prefect server (dashboard) and `dondoc serve`."""
+    from dondoc.platform import run_main_job
+
+    raise typer.Exit(run_main_job(host, port))
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    try:
+        app()
+    except DondocError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (ValueError, OSError) as exc:  # spec/CSV/calendar validation and unreadable files
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

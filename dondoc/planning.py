@@ -1,0 +1,137 @@
+"""Make tasks ahead of time and keep stored statuses equal to the pure status function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, insert, literal, select, update
+from sqlmodel import Session, col
+
+from dondoc.context import RunContext
+from dondoc.deadlines import (
+    Period,
+    end_of_day_utc,
+    last_acceptable_day,
+    local_date,
+    next_period,
+    open_status,
+    parse_period,
+    period_containing,
+    periods_between,
+    reminder_window_start,
+)
+from dondoc.models import Assignment, Event, Obligation, Task, UTCDateTime
+from dondoc.rules import deadline_rule, recurrence_of, reminder_policy
+
+
+def tracked_periods(obligation: Obligation, ctx: RunContext, *, full: bool) -> list[Period]:
+    """Periods that should have tasks as of ``ctx.now``: history from the first tracked period
+    when ``full``, otherwise only the previous, current and coming ones (cheap daily sweeps)."""
+    recurrence = recurrence_of(obligation)
+    current = period_containing(local_date(ctx.now, ctx.tz), recurrence)
+    if recurrence == "once":
+        return [current]
+    last = current
+    for _ in range(ctx.settings.periods_ahead):
+        last = next_period(last)
+    first = (
+        parse_period(obligation.first_period, recurrence) if obligation.first_period else current
+    )
+    if not full:
+        previous = periods_between(first, current)[-2:-1]
+        first = max(first, previous[0]) if previous else first
+    return periods_between(first, last) if first <= last else [first]
+
+
+@dataclass(frozen=True)
+class TaskTiming:
+    due_day: dt.date | None
+    due_at: dt.datetime | None
+    remind_from_at: dt.datetime | None
+    status: str
+
+
+def task_timing(obligation: Obligation, period: Period, ctx: RunContext) -> TaskTiming:
+    rule = deadline_rule(obligation)
+    if rule is None:
+        return TaskTiming(None, None, None, "pending")
+    due_day = last_acceptable_day(rule, period, ctx.calendar)
+    due_at = end_of_day_utc(due_day, ctx.tz)
+    policy = reminder_policy(obligation, ctx.settings.send_hour)
+    window = reminder_window_start(due_day, policy, ctx.calendar, ctx.tz)
+    return TaskTiming(due_day, due_at, window, open_status(due_at, window, ctx.now))
+
+
+def ensure_tasks(*, session: Session, ctx: RunContext, full: bool = False) -> int:
+    """Insert the missing (obligation, agency, period) tasks, set-based; returns rows made."""
+    created = 0
+    for obligation in session.exec(select(Obligation).where(col(Obligation.active))).scalars():
+        for period in tracked_periods(obligation, ctx, full=full):
+            created += _insert_period_tasks(session, obligation, period, ctx)
+    return created
+
+
+def _insert_period_tasks(
+    session: Session, obligation: Obligation, period: Period, ctx: RunContext
+) -> int:
+    t = task_timing(obligation, period, ctx)
+    already = exists().where(
+        Task.obligation_id == obligation.id,
+        Task.agency_id == Assignment.agency_id,
+        Task.period == period.label,
+    )
+    source = select(
+        literal(obligation.id).label("obligation_id"),
+        col(Assignment.agency_id),
+        literal(period.label).label("period"),
+        literal(t.due_day, Task.__table__.c.due_day.type).label("due_day"),
+        literal(t.due_at, UTCDateTime()).label("due_at"),
+        literal(t.remind_from_at, UTCDateTime()).label("remind_from_at"),
+        literal(t.remind_from_at, UTCDateTime()).label("next_stage_at"),
+        literal(t.status).label("status"),
+        literal(ctx.now, UTCDateTime()).label("created_at"),
+        literal(ctx.now, UTCDateTime()).label("updated_at"),
+    ).where(Assignment.obligation_id == obligation.id, ~already)
+    columns = [c.name for c in source.selected_columns]
+    result = session.execute(insert(Task).from_select(columns, source))
+    return int(result.rowcount or 0)
+
+
+def _transitions(ctx: RunContext) -> list[tuple[ColumnElement[bool], str]]:
+    now = literal(ctx.now, UTCDateTime())
+    status, due_at, window = col(Task.status), col(Task.due_at), col(Task.remind_from_at)
+    return [
+        (and_(status.in_(("pending", "due_soon")), due_at <= now), "overdue"),
+        (and_(status == "pending", window <= now, due_at > now), "due_soon"),
+        # Only a sweep run "as of" an earlier instant walks these back; kept for purity.
+        (and_(status == "overdue", due_at > now, window <= now), "due_soon"),
+        (and_(status.in_(("overdue", "due_soon")), window > now), "pending"),
+    ]
+
+
+def refresh_statuses(*, session: Session, ctx: RunContext) -> dict[str, int]:
+    """Move open tasks to the status ``open_status`` gives now; one event row per change."""
+    changes: dict[str, int] = {}
+    at = literal(ctx.now, UTCDateTime())
+    for condition, new in _transitions(ctx):
+        audit = select(
+            at,
+            literal("status"),
+            col(Task.id),
+            col(Task.agency_id),
+            col(Task.status),
+            literal(new),
+            literal("sweep"),
+        ).where(condition)
+        session.execute(
+            insert(Event).from_select(
+                ["at", "kind", "task_id", "agency_id", "old_status", "new_status", "actor"], audit
+            )
+        )
+        result = session.execute(
+            update(Task).where(condition).values(status=new, updated_at=ctx.now)
+        )
+        if result.rowcount:
+            changes[new] = changes.get(new, 0) + int(result.rowcount)
+    return changes

@@ -1,0 +1,74 @@
+"""Start the main job: a local Prefect server (UI and API) and the deployments it schedules."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4200
+
+
+def prefect_env(host: str, port: int, home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PREFECT_HOME", str(home))
+    env["PREFECT_API_URL"] = f"http://{host}:{port}/api"
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    env.setdefault("PREFECT_UI_ENABLED", "true")
+    return env
+
+
+def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the Prefect server at {api_url} did not become healthy in {timeout:.0f}s")
+
+
+def _stop(proc: subprocess.Popen[bytes], name: str) -> None:
+    if proc.poll() is None:
+        print(f"stopping {name} ...", flush=True)
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Server first, then `dondoc serve`; on Ctrl-C stop serve first, then the server."""
+    env = prefect_env(host, port, Path.cwd() / ".prefect")
+    api = env["PREFECT_API_URL"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        env=env,
+    )
+    serve: subprocess.Popen[bytes] | None = None
+    try:
+        wait_healthy(api, 90, server)
+        serve = subprocess.Popen([sys.executable, "-m", "dondoc.cli", "serve"], env=env)
+        print(f"dondoc is running. Dashboard: http://{host}:{port}  (Ctrl-C stops)", flush=True)
+        while server.poll() is None and serve.poll() is None:
+            time.sleep(1)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if serve is not None:
+            _stop(serve, "dondoc serve")
+        _stop(server, "the Prefect server")

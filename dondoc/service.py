@@ -1,0 +1,79 @@
+"""Application services: each user action as one function and one transaction.
+
+The CLI and the Prefect flows both call these, so both behave the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from dondoc.config.settings import Settings
+from dondoc.config.spec_loader import bundled_spec_paths, load_agencies, load_spec_file
+from dondoc.contacts import ImportResult, import_contacts, parse_contacts_csv
+from dondoc.context import RunContext
+from dondoc.db import get_engine, transaction, upgrade_database
+from dondoc.errors import InputError
+from dondoc.loading import load_directive, upsert_agencies
+from dondoc.models import Agency, Document, SubmissionCreate, Task
+from dondoc.planning import ensure_tasks, refresh_statuses
+from dondoc.submissions import record_submission
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    directive: str
+    obligations: int
+    tasks_created: int
+
+
+def engine_for(settings: Settings) -> Engine:
+    return get_engine(settings.database_url)
+
+
+def init(settings: Settings, ctx: RunContext) -> list[LoadResult]:
+    """Create or upgrade the schema, refresh bundled agencies, and load each bundled directive
+    the database does not have yet (a coordinator's later edits are never overwritten)."""
+    upgrade_database(settings.database_url)
+    engine = engine_for(settings)
+    records = load_agencies()
+    results = []
+    with transaction(engine) as session:
+        upsert_agencies(session=session, records=records)
+        known = {(d.number, d.year) for d in session.execute(select(Document)).scalars()}
+    for path in bundled_spec_paths():
+        spec = load_spec_file(path)
+        if (spec.directive.number, spec.directive.issued_on.year) not in known:
+            results.append(load_spec(settings, ctx, path))
+    with transaction(engine) as session:
+        ensure_tasks(session=session, ctx=ctx, full=True)
+        refresh_statuses(session=session, ctx=ctx)
+    return results
+
+
+def load_spec(settings: Settings, ctx: RunContext, path: Path) -> LoadResult:
+    spec = load_spec_file(path)
+    with transaction(engine_for(settings)) as session:
+        obligations = load_directive(
+            session=session, spec=spec, agencies=load_agencies(), spec_path=path
+        )
+        created = ensure_tasks(session=session, ctx=ctx, full=True)
+        refresh_statuses(session=session, ctx=ctx)
+    return LoadResult(spec.directive.number, len(obligations), created)
+
+
+def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> ImportResult:
+    with transaction(engine_for(settings)) as session:
+        codes = set(session.execute(select(Agency.code)).scalars())
+        if not codes:
+            raise InputError("no agencies in the database: run `dondoc init` first")
+        rows = parse_contacts_csv(path, codes)
+        return import_contacts(session=session, rows=rows, replace=replace)
+
+
+def submit(settings: Settings, ctx: RunContext, data: SubmissionCreate) -> Task:
+    with transaction(engine_for(settings)) as session:
+        return record_submission(session=session, ctx=ctx, data=data)

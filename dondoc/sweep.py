@@ -1,0 +1,59 @@
+"""One reminder sweep as plain functions; `flows/sweep.py` runs the same steps as Prefect tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from dondoc.context import RunContext
+from dondoc.db import transaction
+from dondoc.deadlines import is_send_time
+from dondoc.delivery import DeliveryTally, deliver_queued
+from dondoc.planning import ensure_tasks, refresh_statuses
+from dondoc.reminders import queue_due_reminders
+
+
+@dataclass
+class SweepSummary:
+    at: dt.datetime
+    send_window: bool
+    tasks_created: int = 0
+    status_changes: dict[str, int] = field(default_factory=dict)
+    queued: int = 0
+    delivery: DeliveryTally = field(default_factory=DeliveryTally)
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["at"] = self.at.isoformat()
+        return data
+
+
+def plan_step(engine: Engine, ctx: RunContext) -> tuple[int, dict[str, int]]:
+    """Make coming tasks and refresh statuses in one transaction."""
+    with transaction(engine) as session:
+        created = ensure_tasks(session=session, ctx=ctx)
+        changes = refresh_statuses(session=session, ctx=ctx)
+    return created, changes
+
+
+def queue_step(engine: Engine, ctx: RunContext) -> int:
+    with transaction(engine) as session:
+        return queue_due_reminders(session=session, ctx=ctx)
+
+
+def deliver_step(engine: Engine, ctx: RunContext) -> DeliveryTally:
+    return deliver_queued(engine=engine, ctx=ctx)
+
+
+def run_sweep(engine: Engine, ctx: RunContext) -> SweepSummary:
+    summary = SweepSummary(
+        at=ctx.now,
+        send_window=is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour),
+    )
+    summary.tasks_created, summary.status_changes = plan_step(engine, ctx)
+    if summary.send_window:  # messages go out on working days from the send hour only
+        summary.queued = queue_step(engine, ctx)
+        summary.delivery = deliver_step(engine, ctx)
+    return summary

@@ -1,0 +1,48 @@
+"""Record an agency's submission as a tracked Prefect flow run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+
+from dondoc.config.settings import get_settings
+from dondoc.flows.common import context_at
+from dondoc.models import SubmissionCreate
+from dondoc.service import submit
+
+
+@flow(
+    name="record-submission",
+    flow_run_name="submission {agency} {obligation} {period}",
+    validate_parameters=True,
+)
+def record_submission_flow(
+    agency: str,
+    obligation: str,
+    period: str,
+    document: str,
+    received_on: dt.date,
+    note: str | None = None,
+    directive: str | None = None,
+    recorded_by: str = "coordinator",
+) -> dict[str, object]:
+    """Record the report an agency sent and close its task (on time or late)."""
+    settings = get_settings()
+    data = SubmissionCreate(
+        agency=agency,
+        obligation=obligation,
+        period=period,
+        directive=directive,
+        document_number=document,
+        received_on=received_on,
+        note=note,
+        recorded_by=recorded_by,
+    )
+    task = submit(settings, context_at(None, settings), data)
+    return {
+        "agency": agency,
+        "obligation": obligation,
+        "period": task.period,
+        "status": task.status,
+    }

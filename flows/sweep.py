@@ -1,0 +1,69 @@
+"""The daily sweep as a Prefect flow: thin, over the same steps `dondoc sweep` runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from dondoc.config.settings import get_settings
+from dondoc.deadlines import is_send_time
+from dondoc.delivery import DeliveryTally
+from dondoc.flows.common import context_at
+from dondoc.service import engine_for
+from dondoc.sweep import SweepSummary, deliver_step, plan_step, queue_step
+
+
+@task(name="make tasks and refresh statuses", cache_policy=NO_CACHE)
+def plan_tasks(at: dt.datetime) -> tuple[int, dict[str, int]]:
+    ctx = context_at(at)
+    return plan_step(engine_for(ctx.settings), ctx)
+
+
+@task(name="queue due reminders", cache_policy=NO_CACHE)
+def queue_reminders(at: dt.datetime) -> int:
+    ctx = context_at(at)
+    return queue_step(engine_for(ctx.settings), ctx)
+
+
+# Delivery does the I/O: a crash of the whole task (not of one message, which is recorded and
+# retried across sweeps) is worth retrying at once; the outbox makes a retry send nothing twice.
+@task(name="deliver outbox", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
+def deliver_outbox(at: dt.datetime) -> DeliveryTally:
+    ctx = context_at(at)
+    return deliver_step(engine_for(ctx.settings), ctx)
+
+
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    at = flow_run.parameters.get("at") or dt.datetime.now(dt.UTC)
+    if isinstance(at, str):
+        at = dt.datetime.fromisoformat(at)
+    local = context_at(at).now.astimezone(_tz())
+    return f"sweep {local:%Y-%m-%d %H:%M}"
+
+
+def _tz() -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(get_settings().timezone)
+
+
+@flow(name="sweep", flow_run_name=_run_name, log_prints=True)
+def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
+    """Make coming tasks, refresh statuses, queue and deliver the reminders that are due."""
+    ctx = context_at(at)
+    now = ctx.now
+    summary = SweepSummary(
+        at=now, send_window=is_send_time(now, ctx.calendar, ctx.tz, ctx.settings.send_hour)
+    )
+    summary.tasks_created, summary.status_changes = plan_tasks(now)
+    if summary.send_window:
+        summary.queued = queue_reminders(now)
+        summary.delivery = deliver_outbox(now)
+    else:
+        get_run_logger().info("%s is not a working-day send time: nothing sent", now.isoformat())
+    return summary.as_dict()

@@ -1,0 +1,200 @@
+"""Render one reminder message (subject, plain text, HTML, and a compact form for chat apps).
+
+Formal Vietnamese, NFC-normalised, dates as dd/mm/yyyy. The templates live next to this module in
+``templates/`` and are loaded from the file system relative to it, so an installed wheel works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .wording import citation, days_phrase, nfc, vn_date
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+COMPACT_LIMIT = 2000  # Zalo Bot Platform: text is 1-2000 characters
+ESCALATION_DAYS = 7
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    obligation_code: str
+    obligation_title: str  # "Báo cáo kết quả thực hiện Chỉ thị số 24/CT-TTg"
+    directive_number: str  # "24/CT-TTg"
+    dispatch_number: str | None  # "351/BXD-PTĐT"
+    dispatch_date: date | None
+    period_label: str  # "2026"
+    due_day: date  # last acceptable day
+    days_left: int  # >0 days left, 0 = due today, <0 = days late
+    phrase: str  # "trước ngày 10 tháng 12 hàng năm"
+    report_to: str | None  # where to send the report
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    agency_code: str
+    agency_name: str  # "Ủy ban nhân dân thành phố Hà Nội"
+    recipient_name: str | None
+    lines: tuple[TaskLine, ...]  # all the agency owes in this message
+    today: date  # local date of the sweep
+    sender_name: str  # "Cục Phát triển đô thị - Bộ Xây dựng"
+    escalation: bool = False  # leaders copied (7+ days overdue)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    compact: str = ""  # the whole message for chat apps (Zalo), <= COMPACT_LIMIT characters
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One task as the templates show it."""
+
+    index: int
+    title: str
+    period: str
+    due: str
+    status: str
+    phrase: str
+    report_to: str | None
+    late: bool
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def _lines(ctx: MessageContext) -> list[_Line]:
+    return [
+        _Line(
+            index=number,
+            title=nfc(line.obligation_title).strip(),
+            period=nfc(line.period_label).strip(),
+            due=vn_date(line.due_day),
+            status=days_phrase(line.days_left),
+            phrase=nfc(line.phrase).strip(),
+            report_to=nfc(line.report_to).strip() if line.report_to else None,
+            late=line.days_left < 0,
+        )
+        for number, line in enumerate(ctx.lines, start=1)
+    ]
+
+
+def _citations(ctx: MessageContext) -> str:
+    seen: list[str] = []
+    for line in ctx.lines:
+        text = citation(line.directive_number, line.dispatch_number, line.dispatch_date)
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+def _intro(ctx: MessageContext, late: bool) -> str:
+    which = "nhiệm vụ sau" if len(ctx.lines) == 1 else "các nhiệm vụ sau"
+    ask = (
+        "khẩn trương thực hiện và gửi báo cáo" if late else "thực hiện và gửi báo cáo đúng thời hạn"
+    )
+    basis = _citations(ctx)
+    lead = f"Thực hiện {basis}, " if basis else ""
+    return f"{lead}{nfc(ctx.sender_name)} trân trọng đề nghị Quý cơ quan {ask} đối với {which}:"
+
+
+def _subject(lines: list[_Line]) -> str:
+    late = sum(1 for line in lines if line.late)
+    tag = "[Quá hạn]" if late else "[Nhắc hạn]"
+    if len(lines) == 1:
+        return f"{tag} {lines[0].title} - hạn {lines[0].due}"
+    if late == len(lines):
+        return f"{tag} {len(lines)} nhiệm vụ đã quá hạn"
+    if late:
+        return f"{tag} {len(lines)} nhiệm vụ cần báo cáo, trong đó {late} nhiệm vụ đã quá hạn"
+    return f"{tag} {len(lines)} nhiệm vụ sắp đến hạn - hạn gần nhất {lines[0].due}"
+
+
+def _variables(ctx: MessageContext) -> dict[str, Any]:
+    if not ctx.lines:
+        raise ValueError("a message needs at least one task line")
+    ordered = replace(ctx, lines=tuple(sorted(ctx.lines, key=lambda line: line.due_day)))
+    lines = _lines(ordered)
+    late = any(line.late for line in lines)
+    return {
+        "agency_name": nfc(ctx.agency_name).strip(),
+        "recipient_name": nfc(ctx.recipient_name).strip() if ctx.recipient_name else None,
+        "intro": _intro(ordered, late),
+        "lines": lines,
+        "late": late,
+        "headline": _subject(lines),
+        "escalation": ctx.escalation,
+        "escalation_days": ESCALATION_DAYS,
+        "sender_name": nfc(ctx.sender_name).strip(),
+        "today": vn_date(ctx.today),
+    }
+
+
+def _render(name: str, variables: dict[str, Any]) -> str:
+    return nfc(_environment().get_template(name).render(**variables))
+
+
+def render_message(ctx: MessageContext) -> RenderedMessage:
+    """Subject, plain text and HTML (the same content; HTML escaped) for one recipient."""
+    variables = _variables(ctx)
+    subject = " ".join(_render("reminder_subject.txt.j2", variables).split())
+    variables["subject"] = subject
+    return RenderedMessage(
+        subject=subject,
+        text=_render("reminder.txt.j2", variables).strip() + "\n",
+        html=_render("reminder.html.j2", variables).strip() + "\n",
+        compact=_compact(variables, COMPACT_LIMIT),
+    )
+
+
+def render_compact(ctx: MessageContext, limit: int = COMPACT_LIMIT) -> str:
+    """Plain text for Zalo, at most ``limit`` characters; the task list is cut short with
+    "… và N nhiệm vụ khác" when it does not fit."""
+    return _compact(_variables(ctx), limit)
+
+
+def _compact(variables: dict[str, Any], limit: int) -> str:
+    lines: list[_Line] = variables["lines"]
+    head = [variables["headline"], f"Kính gửi: {variables['agency_name']}", variables["intro"]]
+    tail = [
+        "Nếu Quý cơ quan đã gửi báo cáo, xin vui lòng bỏ qua thông báo này.",
+        variables["sender_name"],
+    ]
+    items = [
+        f"{line.index}. {line.title} - kỳ {line.period}: hạn {line.due} ({line.status})"
+        for line in lines
+    ]
+
+    def more(shown: int) -> str:
+        return f"… và {len(items) - shown} nhiệm vụ khác"
+
+    fixed = sum(len(part) + 1 for part in head + tail) - 1
+    prefix = [0]
+    for item in items:
+        prefix.append(prefix[-1] + len(item) + 1)
+    shown = len(items)
+    while shown > 0:
+        extra = 0 if shown == len(items) else len(more(shown)) + 1
+        if fixed + prefix[shown] + extra <= limit:
+            break
+        shown -= 1
+    body = items[:shown] + ([more(shown)] if shown < len(items) else [])
+    text = "\n".join(head + body + tail)
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

@@ -1,0 +1,117 @@
+"""Vietnamese wording shared by the templates: dates, days left, and how a document is cited.
+
+Document symbols follow Decree 30/2020/NĐ-CP (Appendix III): ``number[/year]/TYPE-ISSUER`` for
+typed documents (``24/CT-TTg``, ``09/2019/NĐ-CP``) and ``number/ISSUER-UNIT`` for a công văn
+(``351/BXD-PTĐT``), which has no type code.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+# Type codes of Decree 30/2020/NĐ-CP, Appendix III, plus the legal normative documents.
+DOCUMENT_TYPES: dict[str, str] = {
+    "NQ": "Nghị quyết",
+    "NĐ": "Nghị định",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "QC": "Quy chế",
+    "QyĐ": "Quy định",
+    "TC": "Thông cáo",
+    "TB": "Thông báo",
+    "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "KH": "Kế hoạch",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "DA": "Dự án",
+    "BC": "Báo cáo",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "CĐ": "Công điện",
+    "GM": "Giấy mời",
+}
+
+# Issuers as they appear in symbols (ministries after Resolution 176/2025/QH15).
+ISSUERS: dict[str, str] = {
+    "TTg": "Thủ tướng Chính phủ",
+    "CP": "Chính phủ",
+    "VPCP": "Văn phòng Chính phủ",
+    "QH": "Quốc hội",
+    "BQP": "Bộ Quốc phòng",
+    "BCA": "Bộ Công an",
+    "BNG": "Bộ Ngoại giao",
+    "BNV": "Bộ Nội vụ",
+    "BTP": "Bộ Tư pháp",
+    "BTC": "Bộ Tài chính",
+    "BCT": "Bộ Công Thương",
+    "BNNMT": "Bộ Nông nghiệp và Môi trường",
+    "BXD": "Bộ Xây dựng",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+    "BKHCN": "Bộ Khoa học và Công nghệ",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "BYT": "Bộ Y tế",
+    "BDTTG": "Bộ Dân tộc và Tôn giáo",
+    "NHNN": "Ngân hàng Nhà nước Việt Nam",
+    "TTCP": "Thanh tra Chính phủ",
+}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def vn_date(day: date) -> str:
+    """dd/mm/yyyy, days and months zero-padded (Decree 30 writes dates this way)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def days_phrase(days_left: int) -> str:
+    if days_left > 0:
+        return f"còn {days_left} ngày"
+    if days_left == 0:
+        return "hạn chót là hôm nay"
+    return f"đã quá hạn {-days_left} ngày"
+
+
+def _symbol_parts(number: str) -> list[str]:
+    """``24/CT-TTg`` -> ``["CT", "TTg"]``; ``09/2019/NĐ-CP`` -> ``["NĐ", "CP"]``."""
+    symbol = nfc(number).strip().rsplit("/", 1)[-1]
+    return [part for part in symbol.split("-") if part]
+
+
+def document_kind(number: str) -> str:
+    """The document type named by its symbol; a symbol without a type code is a công văn."""
+    parts = _symbol_parts(number)
+    if len(parts) >= 2 and parts[0] in DOCUMENT_TYPES:
+        return DOCUMENT_TYPES[parts[0]]
+    return "Công văn"
+
+
+def document_issuer(number: str) -> str | None:
+    parts = _symbol_parts(number)
+    if not parts:
+        return None
+    code = parts[1] if len(parts) >= 2 and parts[0] in DOCUMENT_TYPES else parts[0]
+    return ISSUERS.get(code)
+
+
+def cite(number: str, issued_on: date | None = None, *, with_issuer: bool = True) -> str:
+    """``Công văn số 351/BXD-PTĐT ngày 27/02/2017 của Bộ Xây dựng``."""
+    text = f"{document_kind(number)} số {nfc(number).strip()}"
+    if issued_on is not None:
+        text += f" ngày {vn_date(issued_on)}"
+    issuer = document_issuer(number) if with_issuer else None
+    if issuer:
+        text += f" của {issuer}"
+    return text
+
+
+def citation(directive: str, dispatch: str | None, dispatch_date: date | None) -> str:
+    """How a reminder cites its basis: the dispatch implementing the directive, if any."""
+    if dispatch:
+        return f"{cite(dispatch, dispatch_date)} về việc triển khai {cite(directive)}"
+    return cite(directive)

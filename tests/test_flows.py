@@ -1,0 +1,68 @@
+"""The Prefect flows run the same steps as the CLI, as tracked flow runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from dondoc.config.settings import get_settings
+from dondoc.context import make_context
+from dondoc.service import import_contacts_file, init
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture
+def seeded(workdir: Path, smtp_server: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DONDOC_SMTP_URL", smtp_server.url)
+    get_settings.cache_clear()
+    settings = get_settings()
+    init(settings, make_context(settings, dt.datetime(2026, 11, 20, 9, tzinfo=VN)))
+    csv = workdir / "contacts.csv"
+    csv.write_text("agency,channel,target\n01,email,vanthu@hanoi.dondoc.test\n", encoding="utf-8")
+    import_contacts_file(settings, csv, replace=False)
+    return workdir
+
+
+def test_sweep_flow_sends_due_reminders(prefect_api: None, seeded: Path, smtp_server: Any) -> None:
+    from dondoc.flows.sweep import sweep_flow
+
+    summary = sweep_flow(at=dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN))
+    assert summary["queued"] == 1
+    assert [m.recipients for m in smtp_server.messages] == [("vanthu@hanoi.dondoc.test",)]
+    assert "còn 14 ngày" in smtp_server.messages[0].body_text
+    again = sweep_flow(at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=VN))
+    assert again["queued"] == 0 and len(smtp_server.messages) == 1
+
+
+def test_sweep_flow_on_a_holiday_sends_nothing(prefect_api: None, seeded: Path,
+                                                smtp_server: Any) -> None:
+    from dondoc.flows.sweep import sweep_flow
+
+    summary = sweep_flow(at=dt.datetime(2026, 12, 5, 9, 0, tzinfo=VN))  # a Saturday
+    assert summary["send_window"] is False and smtp_server.messages == []
+
+
+def test_submission_flow_closes_the_task(prefect_api: None, seeded: Path, cli: Any) -> None:
+    from dondoc.flows.submission import record_submission_flow
+
+    out = record_submission_flow(
+        agency="01", obligation="annual-report", period="2026", document="12/BC-UBND",
+        received_on=dt.date(2026, 12, 1),
+    )
+    assert out["status"] == "done_on_time"
+    board = json.loads(cli("status", "--format", "json", "--period", "2026").out)
+    row = next(r for r in board if r["agency"] == "01" and r["obligation"] == "annual-report")
+    assert row["document"] == "12/BC-UBND" and row["submitted_on"] == "2026-12-01"
