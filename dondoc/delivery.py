@@ -15,7 +15,7 @@ from dondoc.context import RunContext
 from dondoc.db import transaction
 from dondoc.deadlines import OPEN_STATUSES, days_between, local_date
 from dondoc.models import Agency, Contact, Document, Event, Notification, Obligation, Task
-from dondoc.notifications.channels import apprise_url_for
+from dondoc.notifications.channels import apprise_url_for, privacy_url
 from dondoc.notifications.deliver import DeliveryResult, deliver
 from dondoc.notifications.render import MessageContext, TaskLine, render_message
 
@@ -152,6 +152,11 @@ def _deliver_one(engine: Engine, ctx: RunContext, rows: list[_Row], tally: Deliv
     _record(engine, ctx, live, result, tally)
 
 
+def display_target(contact: Contact) -> str:
+    """A recipient as it may be shown: an Apprise URL target can hold a token."""
+    return privacy_url(contact.target) if contact.channel == "apprise" else contact.target
+
+
 def _secrets(ctx: RunContext) -> list[str]:
     smtp = ctx.settings.smtp_url
     return [smtp.get_secret_value()] if smtp else []
@@ -161,7 +166,7 @@ def _record(
     engine: Engine, ctx: RunContext, rows: list[_Row], result: DeliveryResult, tally: DeliveryTally
 ) -> None:
     tally.messages += 1
-    tally.recipients.append(rows[0].contact.target)
+    tally.recipients.append(display_target(rows[0].contact))
     if result.ok:
         _finish(engine, ctx, rows, "sent", None)
         tally.sent += len(rows)
@@ -204,7 +209,7 @@ def _finish(
                 kind=f"notification_{status}",
                 task_id=r.task.id,
                 agency_id=r.agency.id,
-                detail=f"{r.notification.stage} → {r.contact.channel}:{r.contact.target}"
+                detail=f"{r.notification.stage} → {r.contact.channel}:{display_target(r.contact)}"
                 + (f" ({error})" if error else ""),
             )
             for r in rows

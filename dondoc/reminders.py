@@ -23,8 +23,9 @@ def insert_ignoring_duplicates(session: Session, table: Any, rows: Sequence[dict
         return 0
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    result = session.execute(stmt.on_conflict_do_nothing(), list(rows))
-    return int(result.rowcount or 0)
+    # RETURNING counts what was inserted on every engine; executemany rowcount is -1 on some.
+    result = session.execute(stmt.on_conflict_do_nothing().returning(table.c.id), list(rows))
+    return len(result.all())
 
 
 def _due_tasks(session: Session, ctx: RunContext, after_id: int) -> list[tuple[Task, Obligation]]:

@@ -47,8 +47,9 @@ def test_sweep_flow_sends_due_reminders(prefect_api: None, seeded: Path, smtp_se
     assert again["queued"] == 0 and len(smtp_server.messages) == 1
 
 
-def test_sweep_flow_on_a_holiday_sends_nothing(prefect_api: None, seeded: Path,
-                                                smtp_server: Any) -> None:
+def test_sweep_flow_on_a_holiday_sends_nothing(
+    prefect_api: None, seeded: Path, smtp_server: Any
+) -> None:
     from dondoc.flows.sweep import sweep_flow
 
     summary = sweep_flow(at=dt.datetime(2026, 12, 5, 9, 0, tzinfo=VN))  # a Saturday
@@ -59,7 +60,10 @@ def test_submission_flow_closes_the_task(prefect_api: None, seeded: Path, cli: A
     from dondoc.flows.submission import record_submission_flow
 
     out = record_submission_flow(
-        agency="01", obligation="annual-report", period="2026", document="12/BC-UBND",
+        agency="01",
+        obligation="annual-report",
+        period="2026",
+        document="12/BC-UBND",
         received_on=dt.date(2026, 12, 1),
     )
     assert out["status"] == "done_on_time"
