@@ -46,7 +46,7 @@ def board_rows(
     obligation: str | None = None,
 ) -> list[BoardRow]:
     sent = (
-        select(Notification.task_id, func.count().label("n"))
+        select(col(Notification.task_id), func.count().label("n"))
         .where(col(Notification.status) == "sent")
         .group_by(col(Notification.task_id))
         .subquery()
@@ -57,7 +57,7 @@ def board_rows(
             Task,
             Agency,
             Obligation,
-            Document.number,
+            col(Document.number),
             live.c.received_on,
             live.c.document_number,
             sent.c.n,

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from dondoc.db import rows_affected
 from dondoc.errors import InputError
 from dondoc.models import Agency, Contact, ContactCreate
 from dondoc.notifications.channels import normalise_target, validate_target
@@ -125,5 +126,5 @@ def import_contacts(
             .where(col(Contact.agency_id).in_(agency_ids), col(Contact.id).not_in(kept))
             .values(active=False)
         )
-        deactivated = int(result.rowcount or 0)
+        deactivated = rows_affected(result)
     return ImportResult(created=created, updated=updated, deactivated=deactivated)

@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -48,6 +48,15 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def rows_affected(result: Result[*tuple[Any, ...]]) -> int:
+    """Rows an UPDATE/INSERT/DELETE touched (0 when the driver cannot tell).
+
+    ``Session.execute`` is typed as returning a plain ``Result``; for DML statements it is a
+    ``CursorResult``, the class that carries ``rowcount``.
+    """
+    return int(cast(CursorResult[*tuple[Any, ...]], result).rowcount or 0)
 
 
 def alembic_config(url: str) -> Config:

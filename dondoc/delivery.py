@@ -12,9 +12,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from dondoc.context import RunContext
-from dondoc.db import transaction
+from dondoc.db import rows_affected, transaction
 from dondoc.deadlines import OPEN_STATUSES, days_between, local_date
-from dondoc.models import Agency, Contact, Document, Event, Notification, Obligation, Task
+from dondoc.models import (
+    Agency,
+    Contact,
+    Document,
+    Event,
+    Notification,
+    Obligation,
+    Task,
+    table_of,
+)
 from dondoc.notifications.channels import apprise_url_for, privacy_url
 from dondoc.notifications.deliver import DeliveryResult, deliver
 from dondoc.notifications.render import MessageContext, TaskLine, render_message
@@ -49,16 +58,18 @@ def _claim(engine: Engine, ctx: RunContext, limit: int) -> str | None:
     with transaction(engine) as session:
         contact_ids = list(
             session.execute(
-                select(Notification.contact_id).where(due).distinct().limit(limit)
+                select(col(Notification.contact_id)).where(due).distinct().limit(limit)
             ).scalars()
         )
         if not contact_ids:
             return None
-        won = session.execute(
-            update(Notification)
-            .where(due, col(Notification.contact_id).in_(contact_ids))
-            .values(status="sending", claim_token=token, claimed_until=ctx.now + LEASE)
-        ).rowcount
+        won = rows_affected(
+            session.execute(
+                update(Notification)
+                .where(due, col(Notification.contact_id).in_(contact_ids))
+                .values(status="sending", claim_token=token, claimed_until=ctx.now + LEASE)
+            )
+        )
     return token if won else ""
 
 
@@ -74,7 +85,7 @@ class _Row:
 
 
 def _claimed_rows(engine: Engine, token: str) -> list[_Row]:
-    dispatch = Document.__table__.alias("dispatch")  # type: ignore[attr-defined]
+    dispatch = table_of(Document).alias("dispatch")
     query = (
         select(Notification, Task, Obligation, Agency, Contact, Document, dispatch.c.id)
         .join(Task, col(Task.id) == col(Notification.task_id))

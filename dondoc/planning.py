@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, exists, insert, literal, select, upd
 from sqlmodel import Session, col
 
 from dondoc.context import RunContext
+from dondoc.db import rows_affected
 from dondoc.deadlines import (
     Period,
     end_of_day_utc,
@@ -21,7 +22,7 @@ from dondoc.deadlines import (
     periods_between,
     reminder_window_start,
 )
-from dondoc.models import Assignment, Event, Obligation, Task, UTCDateTime
+from dondoc.models import Assignment, Event, Obligation, Task, UTCDateTime, table_of
 from dondoc.rules import deadline_rule, recurrence_of, reminder_policy
 
 
@@ -66,7 +67,7 @@ def task_timing(obligation: Obligation, period: Period, ctx: RunContext) -> Task
 def ensure_tasks(*, session: Session, ctx: RunContext, full: bool = False) -> int:
     """Insert the missing (obligation, agency, period) tasks, set-based; returns rows made."""
     created = 0
-    for obligation in session.exec(select(Obligation).where(col(Obligation.active))).scalars():
+    for obligation in session.execute(select(Obligation).where(col(Obligation.active))).scalars():
         for period in tracked_periods(obligation, ctx, full=full):
             created += _insert_period_tasks(session, obligation, period, ctx)
     return created
@@ -77,25 +78,24 @@ def _insert_period_tasks(
 ) -> int:
     t = task_timing(obligation, period, ctx)
     already = exists().where(
-        Task.obligation_id == obligation.id,
-        Task.agency_id == Assignment.agency_id,
-        Task.period == period.label,
+        col(Task.obligation_id) == obligation.id,
+        col(Task.agency_id) == col(Assignment.agency_id),
+        col(Task.period) == period.label,
     )
     source = select(
         literal(obligation.id).label("obligation_id"),
         col(Assignment.agency_id),
         literal(period.label).label("period"),
-        literal(t.due_day, Task.__table__.c.due_day.type).label("due_day"),
+        literal(t.due_day, table_of(Task).c.due_day.type).label("due_day"),
         literal(t.due_at, UTCDateTime()).label("due_at"),
         literal(t.remind_from_at, UTCDateTime()).label("remind_from_at"),
         literal(t.remind_from_at, UTCDateTime()).label("next_stage_at"),
         literal(t.status).label("status"),
         literal(ctx.now, UTCDateTime()).label("created_at"),
         literal(ctx.now, UTCDateTime()).label("updated_at"),
-    ).where(Assignment.obligation_id == obligation.id, ~already)
+    ).where(col(Assignment.obligation_id) == obligation.id, ~already)
     columns = [c.name for c in source.selected_columns]
-    result = session.execute(insert(Task).from_select(columns, source))
-    return int(result.rowcount or 0)
+    return rows_affected(session.execute(insert(Task).from_select(columns, source)))
 
 
 def _transitions(ctx: RunContext) -> list[tuple[ColumnElement[bool], str]]:
@@ -129,9 +129,9 @@ def refresh_statuses(*, session: Session, ctx: RunContext) -> dict[str, int]:
                 ["at", "kind", "task_id", "agency_id", "old_status", "new_status", "actor"], audit
             )
         )
-        result = session.execute(
-            update(Task).where(condition).values(status=new, updated_at=ctx.now)
+        changed = rows_affected(
+            session.execute(update(Task).where(condition).values(status=new, updated_at=ctx.now))
         )
-        if result.rowcount:
-            changes[new] = changes.get(new, 0) + int(result.rowcount)
+        if changed:
+            changes[new] = changes.get(new, 0) + changed
     return changes

@@ -7,17 +7,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from dondoc.context import RunContext
 from dondoc.deadlines import OPEN_STATUSES, Stage, is_send_time, next_stage_after, stage_due
-from dondoc.models import Contact, Notification, Obligation, Task
+from dondoc.models import Contact, Notification, Obligation, Task, table_of
 from dondoc.rules import reminder_policy
 
 
-def insert_ignoring_duplicates(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> int:
+def insert_ignoring_duplicates(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]]
+) -> int:
     """INSERT ... ON CONFLICT DO NOTHING: the unique key, not the caller, decides what is new."""
     if not rows:
         return 0
@@ -81,10 +83,11 @@ def queue_due_reminders(*, session: Session, ctx: RunContext) -> int:
                 _outbox_row(task, due, contact, ctx.now)
                 for contact in _recipients(contacts.get(task.agency_id, []), due)
             )
-        queued += insert_ignoring_duplicates(session, Notification.__table__, rows)
+        queued += insert_ignoring_duplicates(session, table_of(Notification), rows)
+        tasks = table_of(Task)
         session.execute(
-            update(Task.__table__)
-            .where(Task.__table__.c.id == bindparam("tid"))
+            update(tasks)
+            .where(tasks.c.id == bindparam("tid"))
             .values(next_stage_at=bindparam("nsa")),
             moves,
         )

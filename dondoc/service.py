@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from dondoc.config.settings import Settings
 from dondoc.config.spec_loader import bundled_spec_paths, load_agencies, load_spec_file
@@ -67,7 +68,7 @@ def load_spec(settings: Settings, ctx: RunContext, path: Path) -> LoadResult:
 
 def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> ImportResult:
     with transaction(engine_for(settings)) as session:
-        codes = set(session.execute(select(Agency.code)).scalars())
+        codes = set(session.execute(select(col(Agency.code))).scalars())
         if not codes:
             raise InputError("no agencies in the database: run `dondoc init` first")
         rows = parse_contacts_csv(path, codes)

@@ -31,7 +31,9 @@ from dondoc.rules import recurrence_of
 
 
 def _agency(session: Session, code: str) -> Agency:
-    agency = session.execute(select(Agency).where(col(Agency.code) == code)).scalar_one_or_none()
+    agency: Agency | None = session.execute(
+        select(Agency).where(col(Agency.code) == code)
+    ).scalar_one_or_none()
     if agency is None:
         raise NotFoundError(f"unknown agency code {code!r}", field="agency", value=code)
     return agency
@@ -43,7 +45,7 @@ def find_obligation(session: Session, code: str, directive: str | None) -> Oblig
         query = query.join(Document, col(Document.id) == col(Obligation.directive_id)).where(
             col(Document.number) == directive
         )
-    found = list(session.execute(query).scalars())
+    found: list[Obligation] = list(session.execute(query).scalars())
     if not found:
         where = f" for directive {directive!r}" if directive else ""
         raise NotFoundError(f"unknown obligation {code!r}{where}", field="obligation", value=code)
@@ -65,7 +67,7 @@ def find_task(
         parsed = parse_period(period, recurrence_of(obligation))
     except ValueError as exc:
         raise InputError(str(exc), field="period", value=period) from exc
-    task = session.execute(
+    task: Task | None = session.execute(
         select(Task).where(
             col(Task.obligation_id) == obligation.id,
             col(Task.agency_id) == agency.id,

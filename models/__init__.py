@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.base import UTCDateTime, table_of, utcnow
 from dondoc.models.directory import (
     Agency,
     AgencyBase,
@@ -47,5 +47,6 @@ __all__ = [
     "TaskBase",
     "UTCDateTime",
     "metadata",
+    "table_of",
     "utcnow",
 ]

@@ -5,14 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import SQLModel
 
 UTC = dt.UTC
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` of a ``table=True`` model.
+
+    SQLModel does not declare ``__table__`` to type checkers; this is the one typed way in.
+    """
+    table = getattr(model, "__table__", None)
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
