@@ -42,7 +42,7 @@ def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen[bytes]) ->
 def _stop(proc: subprocess.Popen[bytes], name: str) -> None:
     if proc.poll() is None:
         print(f"stopping {name} ...", flush=True)
-        proc.send_signal(signal.SIGINT)
+        proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -50,18 +50,32 @@ def _stop(proc: subprocess.Popen[bytes], name: str) -> None:
             proc.wait()
 
 
+def _interrupt_on_sigterm() -> None:
+    def handler(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Server first, then `dondoc serve`; on Ctrl-C stop serve first, then the server."""
+    """Server first, then `dondoc serve`; on Ctrl-C stop serve first, then the server.
+
+    The children run in sessions of their own so that a Ctrl-C reaches only this process,
+    which then stops them in order (a terminal would signal all of them at once)."""
+    _interrupt_on_sigterm()
     env = prefect_env(host, port, Path.cwd() / ".prefect")
     api = env["PREFECT_API_URL"]
     server = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         env=env,
+        start_new_session=True,
     )
     serve: subprocess.Popen[bytes] | None = None
     try:
         wait_healthy(api, 90, server)
-        serve = subprocess.Popen([sys.executable, "-m", "dondoc.cli", "serve"], env=env)
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "dondoc.cli", "serve"], env=env, start_new_session=True
+        )
         print(f"dondoc is running. Dashboard: http://{host}:{port}  (Ctrl-C stops)", flush=True)
         while server.poll() is None and serve.poll() is None:
             time.sleep(1)

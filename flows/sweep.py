@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from dondoc.config.settings import get_settings
 from dondoc.deadlines import is_send_time
 from dondoc.delivery import DeliveryTally
+from dondoc.flows.artifacts import publish_boards, publish_summary
 from dondoc.flows.common import context_at
 from dondoc.service import engine_for
 from dondoc.sweep import SweepSummary, deliver_step, plan_step, queue_step
@@ -64,6 +65,8 @@ def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
     if summary.send_window:
         summary.queued = queue_reminders(now)
         summary.delivery = deliver_outbox(now)
+        publish_summary(now, summary.queued, summary.delivery)
     else:
         get_run_logger().info("%s is not a working-day send time: nothing sent", now.isoformat())
+    publish_boards(now)
     return summary.as_dict()

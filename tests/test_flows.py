@@ -70,3 +70,32 @@ def test_submission_flow_closes_the_task(prefect_api: None, seeded: Path, cli: A
     board = json.loads(cli("status", "--format", "json", "--period", "2026").out)
     row = next(r for r in board if r["agency"] == "01" and r["obligation"] == "annual-report")
     assert row["document"] == "12/BC-UBND" and row["submitted_on"] == "2026-12-01"
+
+
+def test_sweep_publishes_the_board_under_a_stable_key(prefect_api: None, seeded: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from dondoc.flows.submission import record_submission_flow
+    from dondoc.flows.sweep import sweep_flow
+
+    record_submission_flow(
+        agency="01",
+        obligation="annual-report",
+        period="2026",
+        document="7/BC-UBND",
+        received_on=dt.date(2026, 11, 24),
+    )
+    sweep_flow(at=dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN))
+
+    async def latest() -> Any:
+        async with get_client() as client:
+            return await client.read_latest_artifacts()
+
+    import asyncio
+
+    artifacts = {a.key: a for a in asyncio.run(latest())}
+    board = artifacts["board-24-ct-ttg-2026"]
+    rows = board.data if isinstance(board.data, list) else json.loads(board.data)
+    hanoi = next(r for r in rows if r["Mã"] == "01" and r["Nhiệm vụ"] == "annual-report")
+    assert hanoi["Tình trạng"] == "Hoàn thành đúng hạn" and hanoi["Số văn bản"] == "7/BC-UBND"
+    assert "sweep-summary" in artifacts

@@ -1,0 +1,99 @@
+"""What the dashboard shows: the compliance board per directive and period, as artifacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import select
+from sqlmodel import col
+
+from dondoc.board import BoardRow, board_rows
+from dondoc.board_format import COLUMNS_VI
+from dondoc.db import transaction
+from dondoc.delivery import DeliveryTally
+from dondoc.flows.common import context_at
+from dondoc.models import Document, Obligation, Task
+from dondoc.service import engine_for
+
+WINDOW = dt.timedelta(days=400)
+
+
+def artifact_key(*parts: str) -> str:
+    """Prefect keys allow lowercase letters, digits and dashes: '24/CT-TTg' -> '24-ct-ttg'."""
+    text = "-".join(parts).replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _current_boards(at: dt.datetime) -> dict[tuple[str, str], list[BoardRow]]:
+    ctx = context_at(at)
+    near = (col(Task.due_at) >= ctx.now - WINDOW) & (col(Task.due_at) <= ctx.now + WINDOW)
+    query = (
+        select(col(Document.number), col(Task.period))
+        .join(Obligation, col(Obligation.directive_id) == col(Document.id))
+        .join(Task, col(Task.obligation_id) == col(Obligation.id))
+        .where(near)
+        .distinct()
+    )
+    boards: dict[tuple[str, str], list[BoardRow]] = defaultdict(list)
+    with transaction(engine_for(ctx.settings)) as session:
+        for directive, period in session.execute(query).tuples():
+            rows = board_rows(session=session, directive=directive, period=period)
+            boards[(directive, period)] = rows
+    return boards
+
+
+def _table(rows: list[BoardRow]) -> list[dict[str, object]]:
+    out = []
+    for r in rows:
+        data = r.model_dump()
+        out.append({label: _cell(data[key]) for key, label in COLUMNS_VI})
+    return out
+
+
+def _cell(value: object) -> object:
+    return f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else value
+
+
+@task(name="publish compliance boards", cache_policy=NO_CACHE)
+def publish_boards(at: dt.datetime) -> list[str]:
+    keys = []
+    for (directive, period), rows in sorted(_current_boards(at).items()):
+        key = artifact_key("board", directive, period)
+        create_table_artifact(
+            key=key,
+            table=_table(rows),
+            description=f"Tình hình thực hiện {directive}, kỳ {period}",
+        )
+        keys.append(key)
+    return keys
+
+
+@task(name="publish sweep summary", cache_policy=NO_CACHE)
+def publish_summary(at: dt.datetime, queued: int, tally: DeliveryTally) -> None:
+    recipients = "\n".join(f"- {r}" for r in sorted(set(tally.recipients))) or "- (không có)"
+    create_markdown_artifact(
+        key="sweep-summary",
+        markdown=(
+            f"# Kết quả rà soát ngày {context_at(at).now.astimezone(_tz()):%d/%m/%Y %H:%M}\n\n"
+            f"- Nhắc hạn đã xếp hàng: {queued}\n- Thư đã gửi: {tally.messages}\n"
+            f"- Đã gửi thành công: {tally.sent}; chờ gửi lại: {tally.failed}; "
+            f"ngừng gửi: {tally.given_up}; đã hủy: {tally.cancelled}\n\n"
+            f"## Người nhận\n{recipients}\n"
+        ),
+        description="Những gì lần rà soát này đã gửi (địa chỉ kênh đã che thông tin bí mật)",
+    )
+
+
+def _tz() -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    from dondoc.config.settings import get_settings
+
+    return ZoneInfo(get_settings().timezone)
