@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from dondoc.context import RunContext
 from dondoc.db import rows_affected
 from dondoc.deadlines import (
+    OPEN_STATUSES,
     Period,
     end_of_day_utc,
     last_acceptable_day,
@@ -98,6 +99,36 @@ def _insert_period_tasks(
     return rows_affected(session.execute(insert(Task).from_select(columns, source)))
 
 
+def retime_open_tasks(*, session: Session, ctx: RunContext, obligation: Obligation) -> int:
+    """After a spec changes a deadline rule, open tasks take the new due dates (closed ones
+    keep theirs: they were judged against the rule of their time)."""
+    is_open = col(Task.status).in_(OPEN_STATUSES)
+    periods = session.execute(
+        select(col(Task.period)).where(col(Task.obligation_id) == obligation.id, is_open).distinct()
+    ).scalars()
+    changed = 0
+    for label in list(periods):
+        t = task_timing(obligation, parse_period(label, recurrence_of(obligation)), ctx)
+        stmt = (
+            update(Task)
+            .where(
+                col(Task.obligation_id) == obligation.id,
+                col(Task.period) == label,
+                is_open,
+                col(Task.due_day).is_distinct_from(t.due_day),
+            )
+            .values(
+                due_day=t.due_day,
+                due_at=t.due_at,
+                remind_from_at=t.remind_from_at,
+                next_stage_at=t.remind_from_at,
+                updated_at=ctx.now,
+            )
+        )
+        changed += rows_affected(session.execute(stmt))
+    return changed
+
+
 def _transitions(ctx: RunContext) -> list[tuple[ColumnElement[bool], str]]:
     now = literal(ctx.now, UTCDateTime())
     status, due_at, window = col(Task.status), col(Task.due_at), col(Task.remind_from_at)
@@ -107,6 +138,7 @@ def _transitions(ctx: RunContext) -> list[tuple[ColumnElement[bool], str]]:
         # Only a sweep run "as of" an earlier instant walks these back; kept for purity.
         (and_(status == "overdue", due_at > now, window <= now), "due_soon"),
         (and_(status.in_(("overdue", "due_soon")), window > now), "pending"),
+        (and_(status.in_(("overdue", "due_soon")), due_at.is_(None)), "pending"),
     ]
 
 

@@ -19,8 +19,8 @@ from dondoc.context import RunContext
 from dondoc.db import get_engine, transaction, upgrade_database
 from dondoc.errors import InputError
 from dondoc.loading import load_directive, upsert_agencies
-from dondoc.models import Agency, Document, SubmissionCreate, Task
-from dondoc.planning import ensure_tasks, refresh_statuses
+from dondoc.models import Agency, Document, Event, SubmissionCreate, Task, utcnow
+from dondoc.planning import ensure_tasks, refresh_statuses, retime_open_tasks
 from dondoc.submissions import record_submission
 
 
@@ -61,8 +61,11 @@ def load_spec(settings: Settings, ctx: RunContext, path: Path) -> LoadResult:
         obligations = load_directive(
             session=session, spec=spec, agencies=load_agencies(), spec_path=path
         )
+        for obligation in obligations:
+            retime_open_tasks(session=session, ctx=ctx, obligation=obligation)
         created = ensure_tasks(session=session, ctx=ctx, full=True)
         refresh_statuses(session=session, ctx=ctx)
+        session.add(Event(at=ctx.now, kind="load", actor="cli", detail=f"{path.name}"))
     return LoadResult(spec.directive.number, len(obligations), created)
 
 
@@ -72,7 +75,10 @@ def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> Im
         if not codes:
             raise InputError("no agencies in the database: run `dondoc init` first")
         rows = parse_contacts_csv(path, codes)
-        return import_contacts(session=session, rows=rows, replace=replace)
+        result = import_contacts(session=session, rows=rows, replace=replace)
+        detail = f"{path.name}: {result.created} new, {result.updated} updated"
+        session.add(Event(at=utcnow(), kind="contacts_import", actor="cli", detail=detail))
+        return result
 
 
 def submit(settings: Settings, ctx: RunContext, data: SubmissionCreate) -> Task:

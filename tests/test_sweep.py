@@ -124,3 +124,27 @@ def test_submission_cancels_queued_reminders(database_url: str, tmp_path: Path) 
     assert _count(settings, Notification.status == "cancelled") == 1
     with pytest.raises(Exception, match="already closed"):
         submit(settings, make_context(settings, T14), data)
+
+
+def test_a_coordinator_chosen_date_retimes_open_tasks(database_url: str, tmp_path: Path) -> None:
+    from dondoc.config.spec_loader import bundled_spec_paths
+    from dondoc.service import load_spec
+
+    settings = _settings(database_url, tmp_path)
+    _setup(settings, tmp_path, "01,email,vanthu@hanoi.test,focal\n")
+    seed = bundled_spec_paths()[0]
+    edited = tmp_path / seed.name
+    text = seed.read_text(encoding="utf-8").replace(
+        "    deadline: null\n",
+        "    deadline: {date: 2026-12-31, inclusive: true, chosen_by: coordinator}\n",
+        1,
+    )
+    edited.write_text(text, encoding="utf-8")
+    (tmp_path / "351-BXD-PTDT.txt").write_bytes((seed.parent / "351-BXD-PTDT.txt").read_bytes())
+    load_spec(settings, make_context(settings, T14), edited)
+    with transaction(engine_for(settings)) as session:
+        plans = session.execute(
+            select(Task.due_day, Task.status).where(Task.period == "once")
+        ).all()
+    assert plans and {p.due_day for p in plans} == {dt.date(2026, 12, 31)}
+    assert {p.status for p in plans} == {"pending"}  # 36 days ahead: before the window
