@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,10 @@ class ImportResult:
     created: int
     updated: int
     deactivated: int
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def _decode(path: Path) -> str:
@@ -57,7 +62,7 @@ def parse_contacts_csv(path: Path, agency_codes: set[str]) -> list[ContactCreate
         )
     contacts, errors = [], []
     for raw in reader:
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row = {k.strip(): nfc((v or "").strip()) for k, v in raw.items() if k is not None}
         line = reader.line_num
         try:
             contacts.append(_contact(row, agency_codes))

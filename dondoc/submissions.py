@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -31,6 +32,7 @@ from dondoc.rules import recurrence_of
 
 
 def _agency(session: Session, code: str) -> Agency:
+    code = unicodedata.normalize("NFC", code.strip())
     agency: Agency | None = session.execute(
         select(Agency).where(col(Agency.code) == code)
     ).scalar_one_or_none()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 _LogCapture: Any = apprise.LogCapture  # untyped in Apprise 2.0
 CHANNELS = ("email", "zalo", "zns", "apprise")
+DEFAULT_FROM = "dondoc@localhost"
 _CHAT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 _PHONE = re.compile(r"^84[1-9]\d{8,9}$")
 _PHONE_NOISE = re.compile(r"[\s.()-]+")
@@ -65,6 +66,9 @@ def sender_url_with_recipient(sender: str, to: str, sender_name: str | None = No
     )
     if sender_name and "name" not in keys and "<" not in sender_from:
         kept.append("name=" + quote(sender_name, safe=""))
+    if not sender_from and "@" not in parts.netloc:
+        # Apprise builds From from user@host; a bare relay (mailto://127.0.0.1:25) has no user.
+        kept.append("from=" + quote(DEFAULT_FROM, safe="@"))
     kept.append("to=" + quote(to, safe="@"))
     return urlunsplit((parts.scheme, parts.netloc, "", "&".join(kept), ""))
 

@@ -417,3 +417,13 @@ def test_normalise_target() -> None:
     assert normalise_target("zns", "+84 (24) 3825-1234") == "842438251234"
     assert normalise_target("email", " VanThu@HaNoi.gov.vn ") == "vanthu@hanoi.gov.vn"
     assert normalise_target("zalo", " 4471293847129 ") == "4471293847129"
+
+
+def test_a_bare_relay_url_gets_a_sender_address(smtp_server: SMTPServer) -> None:
+    settings = Settings(smtp_url=f"mailto://127.0.0.1:{smtp_server.port}")
+    url = apprise_url_for("email", "vanthu@hanoi.gov.vn", settings)
+    message = RenderedMessage(subject="Nhắc hạn", text="Kính gửi", html="<p>Kính gửi</p>")
+    assert deliver(url, message).ok
+    received = smtp_server.messages[-1]
+    assert received.recipients == ("vanthu@hanoi.gov.vn",)
+    assert "dondoc@localhost" in str(received.message["From"])
