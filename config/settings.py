@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     retry_base_seconds: int = Field(default=300, ge=1)
     periods_ahead: int = Field(default=1, ge=0, description="Future periods made ahead of time.")
     sender_name: str = "Cục Phát triển đô thị - Bộ Xây dựng"
+    coordinator_contacts: str = Field(
+        default="",
+        description="Comma-separated emails or Apprise URLs that get the weekly digest.",
+    )
 
 
 @lru_cache(maxsize=1)

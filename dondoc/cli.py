@@ -109,9 +109,25 @@ def contacts_import(
 
 
 @app.command()
-def sweep(at: AtOption = None) -> None:
+def sweep(
+    at: AtOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; change nothing.")
+    ] = False,
+) -> None:
     """One reminder sweep: make coming tasks, update statuses, send what is due, summarise."""
     ctx = _context(at)
+    if dry_run:
+        from dondoc.service import engine_for
+        from dondoc.sweep import preview
+
+        planned = preview(engine_for(ctx.settings), ctx)
+        for p in planned:
+            typer.echo(
+                f"{p.agency}\t{p.obligation} {p.period}\t{p.stage}\t{p.channel}:{p.recipient}"
+            )
+        typer.echo(f"would send {len(planned)} reminder(s); nothing was changed")
+        return
     if _use_prefect():
         from dondoc.flows.sweep import sweep_flow
 
@@ -249,6 +265,41 @@ def serve() -> None:
     from dondoc.flows.deployments import serve_all
 
     serve_all()
+
+
+@app.command("run")
+def run_deployment(
+    deployment: Annotated[str, typer.Argument(help="Deployment name, e.g. record-submission.")],
+    param: Annotated[
+        list[str] | None, typer.Option("-p", "--param", help="key=value, repeatable.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the run to finish.")] = 300,
+) -> None:
+    """Run a served deployment on the Prefect server (PREFECT_API_URL) and wait for it."""
+    if not _use_prefect():
+        raise InputError("PREFECT_API_URL is not set: `dondoc run` needs the Prefect server")
+    from dondoc.remote import run
+
+    name, state = run(deployment, param or [], timeout=timeout, tags=["dondoc", "cli"])
+    typer.echo(f"{name}: {state}")
+    if state != "Completed":
+        raise typer.Exit(1)
+
+
+@app.command()
+def digest(at: AtOption = None) -> None:
+    """Send the weekly digest of overdue and due-soon tasks to DONDOC_COORDINATOR_CONTACTS."""
+    from dondoc.digest import coordinator_targets, send_digest
+
+    ctx = _context(at)
+    if not coordinator_targets(ctx):
+        raise InputError("DONDOC_COORDINATOR_CONTACTS is empty", field="coordinator_contacts")
+    failed = 0
+    for target, result in send_digest(ctx):
+        typer.echo(f"{target}: {'sent' if result.ok else 'failed: ' + str(result.error)}")
+        failed += not result.ok
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
 from dondoc.context import RunContext
 from dondoc.db import transaction
 from dondoc.deadlines import is_send_time
-from dondoc.delivery import DeliveryTally, deliver_queued
+from dondoc.delivery import DeliveryTally, deliver_queued, display_target
+from dondoc.models import Agency, Contact, Notification, Obligation, Task
 from dondoc.planning import ensure_tasks, refresh_statuses
 from dondoc.reminders import queue_due_reminders
 
@@ -57,3 +60,43 @@ def run_sweep(engine: Engine, ctx: RunContext) -> SweepSummary:
         summary.queued = queue_step(engine, ctx)
         summary.delivery = deliver_step(engine, ctx)
     return summary
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    agency: str
+    agency_name: str
+    obligation: str
+    period: str
+    stage: str
+    channel: str
+    recipient: str
+
+
+def preview(engine: Engine, ctx: RunContext) -> list[PlannedMessage]:
+    """What a sweep now would send, worked out in a transaction that is always rolled back."""
+    with Session(engine) as session:
+        try:
+            ensure_tasks(session=session, ctx=ctx)
+            refresh_statuses(session=session, ctx=ctx)
+            if is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour):
+                queue_due_reminders(session=session, ctx=ctx)
+            query = (
+                select(Notification, Contact, Agency, Task, Obligation)
+                .join(Contact, col(Contact.id) == col(Notification.contact_id))
+                .join(Task, col(Task.id) == col(Notification.task_id))
+                .join(Agency, col(Agency.id) == col(Task.agency_id))
+                .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
+                .where(
+                    col(Notification.status) == "queued",
+                    col(Notification.next_attempt_at) <= ctx.now,
+                )
+                .order_by(col(Agency.code), col(Contact.id))
+            )
+            return [
+                PlannedMessage(a.code, a.name, o.code, t.period, n.stage, c.channel,
+                               display_target(c))
+                for n, c, a, t, o in session.execute(query).tuples()
+            ]  # fmt: skip
+        finally:
+            session.rollback()

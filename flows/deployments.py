@@ -7,30 +7,52 @@ from typing import Any
 from prefect.schedules import Cron
 
 from dondoc.config.settings import get_settings
+from dondoc.flows.admin import digest_flow, load_directive_flow, rollover_flow, send_now_flow
+from dondoc.flows.forms import agency_choices, obligation_choices, with_choices
 from dondoc.flows.submission import record_submission_flow
 from dondoc.flows.sweep import sweep_flow
 
+TAGS = ["dondoc"]
+
 
 def build_deployments() -> list[Any]:
-    tz = get_settings().timezone
-    hour = get_settings().send_hour
+    settings = get_settings()
+    tz, hour = settings.timezone, settings.send_hour
+    submission = record_submission_flow.to_deployment(
+        name="record-submission",
+        description="Ghi nhận báo cáo của một cơ quan và đóng nhiệm vụ (đúng hạn hoặc quá hạn).",
+        tags=[*TAGS, "ad-hoc"],
+    )
     return [
         sweep_flow.to_deployment(
             name="daily-sweep",
-            # Every day at the send hour; the flow itself skips non-working days and says so.
+            # Every day at the send hour; on a non-working day the flow sends nothing and says so.
             schedules=[Cron(f"0 {hour} * * *", timezone=tz)],
-            description="Make coming tasks, refresh statuses, send due reminders.",
-            tags=["dondoc", "sweep"],
+            description="Rà soát hằng ngày: tạo nhiệm vụ, cập nhật trạng thái, gửi nhắc hạn.",
+            tags=[*TAGS, "scheduled"],
         ),
-        sweep_flow.to_deployment(
+        rollover_flow.to_deployment(
+            name="period-rollover",
+            schedules=[Cron("5 0 1 * *", timezone=tz)],
+            description="Tạo nhiệm vụ cho kỳ mới và cập nhật trạng thái (không gửi thư).",
+            tags=[*TAGS, "scheduled"],
+        ),
+        digest_flow.to_deployment(
+            name="weekly-digest",
+            schedules=[Cron(f"0 {hour} * * 1", timezone=tz)],
+            description="Tổng hợp hằng tuần gửi đơn vị đầu mối: nhiệm vụ quá hạn và sắp đến hạn.",
+            tags=[*TAGS, "scheduled"],
+        ),
+        send_now_flow.to_deployment(
             name="send-reminders-now",
-            description="An ad-hoc sweep: send what is due now.",
-            tags=["dondoc", "ad-hoc"],
+            description="Gửi ngay các nhắc hạn đến hạn; mặc định chạy thử (dry run), không gửi.",
+            tags=[*TAGS, "ad-hoc"],
         ),
-        record_submission_flow.to_deployment(
-            name="record-submission",
-            description="Record an agency's report and close its task.",
-            tags=["dondoc", "ad-hoc"],
+        with_choices(submission, {"agency": agency_choices(), "obligation": obligation_choices()}),
+        load_directive_flow.to_deployment(
+            name="load-directive",
+            description="Nạp hoặc cập nhật tệp đặc tả chỉ thị (YAML) trên máy chủ dondoc.",
+            tags=[*TAGS, "ad-hoc"],
         ),
     ]
 

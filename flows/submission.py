@@ -8,6 +8,7 @@ from prefect import flow
 
 from dondoc.config.settings import get_settings
 from dondoc.flows.common import context_at
+from dondoc.flows.forms import code_of
 from dondoc.models import SubmissionCreate
 from dondoc.service import submit
 
@@ -30,8 +31,8 @@ def record_submission_flow(
     """Record the report an agency sent and close its task (on time or late)."""
     settings = get_settings()
     data = SubmissionCreate(
-        agency=agency,
-        obligation=obligation,
+        agency=code_of(agency),
+        obligation=code_of(obligation),
         period=period,
         directive=directive,
         document_number=document,

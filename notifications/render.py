@@ -198,3 +198,19 @@ def _compact(variables: dict[str, Any], limit: int) -> str:
     body = items[:shown] + ([more(shown)] if shown < len(items) else [])
     text = "\n".join(head + body + tail)
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def render_named(name: str, *, subject: str, **variables: Any) -> RenderedMessage:
+    """Another message with an HTML template ``templates/<name>.html.j2`` (e.g. the digest);
+    its text form is what Apprise derives from the HTML, as for email."""
+    html = _render(f"{name}.html.j2", {"subject": subject, **variables}).strip() + "\n"
+    text = apprise_text(html)
+    return RenderedMessage(subject=nfc(subject), text=text, html=html, compact=text[:COMPACT_LIMIT])
+
+
+def apprise_text(html: str) -> str:
+    from apprise import NotifyFormat
+    from apprise.conversion import convert_between
+
+    converted = convert_between(NotifyFormat.HTML, NotifyFormat.TEXT, html)  # type: ignore[no-untyped-call]
+    return nfc(str(converted))

@@ -1,0 +1,69 @@
+"""`dondoc run`: trigger a served deployment on the Prefect server, as the UI's form would."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from dondoc.errors import InputError, NotFoundError
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"-p {pair!r}: expected key=value", field="param", value=pair)
+        params[key.strip()] = _value(raw)
+    return params
+
+
+def _value(raw: str) -> Any:
+    if raw in ("true", "false", "null") or raw.lstrip("-").isdigit():
+        return json.loads(raw)
+    return raw
+
+
+async def _find(name: str) -> tuple[str, dict[str, Any]]:
+    from prefect.client.orchestration import get_client
+
+    async with get_client() as client:
+        for deployment in await client.read_deployments():
+            flow = await client.read_flow(deployment.flow_id)
+            full = f"{flow.name}/{deployment.name}"
+            if name in (deployment.name, full):
+                return full, dict(deployment.parameter_openapi_schema or {})
+    raise NotFoundError(f"no deployment named {name!r} on the Prefect server", field="deployment")
+
+
+def _resolve(params: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    from dondoc.flows.forms import resolve_choice
+
+    properties = schema.get("properties", {})
+    unknown = sorted(set(params) - set(properties))
+    if unknown:
+        raise InputError(
+            f"unknown parameter(s) {', '.join(unknown)}; this deployment takes "
+            f"{', '.join(properties) or 'none'}",
+            field="param",
+        )
+    return {
+        key: resolve_choice(value, properties[key].get("enum", []))
+        if isinstance(value, str)
+        else value
+        for key, value in params.items()
+    }
+
+
+def run(name: str, pairs: list[str], *, timeout: float, tags: list[str]) -> tuple[str, str]:
+    """Returns (flow run name, final state name); waits up to ``timeout`` seconds."""
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.deployments import run_deployment
+
+    full, schema = asyncio.run(_find(name))
+    params = _resolve(parse_params(pairs), schema)
+    flow_run = run_deployment(name=full, parameters=params, timeout=timeout, tags=tags)
+    assert isinstance(flow_run, FlowRun)  # the sync call returns the run, not a coroutine
+    state = flow_run.state.name if flow_run.state else "UNKNOWN"
+    return str(flow_run.name), str(state)

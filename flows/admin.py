@@ -1,0 +1,102 @@
+"""The other lifecycle steps: send now (with a dry run), period roll-over, the weekly digest
+and loading a directive spec."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+
+from dondoc.config.settings import get_settings
+from dondoc.digest import coordinator_targets, digest_lines, send_digest
+from dondoc.flows.artifacts import publish_boards
+from dondoc.flows.common import context_at
+from dondoc.flows.sweep import sweep_flow
+from dondoc.service import engine_for, load_spec
+from dondoc.sweep import PlannedMessage, plan_step, preview
+
+
+def _preview_markdown(planned: list[PlannedMessage], at: dt.datetime) -> str:
+    lines = [f"# Dự kiến gửi ({len(planned)} lượt nhắc) — {at:%d/%m/%Y %H:%M}", ""]
+    if planned:
+        lines += [
+            "| Mã | Cơ quan | Nhiệm vụ | Kỳ | Mốc | Kênh | Người nhận |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {p.agency} | {p.agency_name} | {p.obligation} | {p.period} | {p.stage} "
+            f"| {p.channel} | {p.recipient} |"
+            for p in planned
+        ]
+    else:
+        lines.append("Không có nhắc hạn nào đến hạn gửi.")
+    return "\n".join(lines) + "\n"
+
+
+@flow(name="send-reminders-now", flow_run_name="send now (dry run: {dry_run})")
+def send_now_flow(dry_run: bool = True, at: dt.datetime | None = None) -> dict[str, object]:
+    """Send the reminders that are due now. With a dry run (the default) nothing is sent or
+    stored: the run shows who would get what."""
+    ctx = context_at(at)
+    if not dry_run:
+        return sweep_flow(at=ctx.now)
+    planned = preview(engine_for(ctx.settings), ctx)
+    local = ctx.now.astimezone(_zone())
+    create_markdown_artifact(
+        key="send-now-preview", markdown=_preview_markdown(planned, local),
+        description="Xem trước: những gì sẽ được gửi nếu chạy thật",
+    )  # fmt: skip
+    publish_boards(ctx.now)
+    return {"dry_run": True, "would_send": len(planned)}
+
+
+@flow(name="period-rollover", flow_run_name="roll-over {at}")
+def rollover_flow(at: dt.datetime | None = None) -> dict[str, object]:
+    """Make the coming periods' tasks and refresh statuses (no messages)."""
+    ctx = context_at(at)
+    created, changes = plan_step(engine_for(ctx.settings), ctx)
+    return {"tasks_created": created, "status_changes": changes}
+
+
+@flow(name="weekly-digest")
+def digest_flow(at: dt.datetime | None = None) -> dict[str, object]:
+    """The coordinator's digest of overdue and due-soon tasks, by email and as an artifact."""
+    ctx = context_at(at)
+    overdue, soon = digest_lines(ctx)
+    results = send_digest(ctx)
+    for target, result in results:
+        if not result.ok:
+            get_run_logger().warning("digest to %s failed: %s", target, result.error)
+    if not coordinator_targets(ctx):
+        get_run_logger().warning("DONDOC_COORDINATOR_CONTACTS is empty: the digest went nowhere")
+    rows = "\n".join(
+        f"| {o.agency} | {o.agency_name} | {o.obligation_title} | {o.period} | {o.due} "
+        f"| {o.days_late} |"
+        for o in overdue
+    )
+    create_markdown_artifact(
+        key="weekly-digest",
+        markdown=(
+            f"# Tổng hợp tuần: {len(overdue)} quá hạn, {len(soon)} sắp đến hạn\n\n"
+            "| Mã | Cơ quan | Nhiệm vụ | Kỳ | Hạn | Số ngày quá hạn |\n|---|---|---|---|---|---|\n"
+            f"{rows}\n"
+        ),
+    )
+    return {"overdue": len(overdue), "due_soon": len(soon), "sent_to": [t for t, _ in results]}
+
+
+@flow(name="load-directive", flow_run_name="load {path}")
+def load_directive_flow(path: str) -> dict[str, object]:
+    """Load or update a directive spec YAML (a path on the machine that serves dondoc)."""
+    settings = get_settings()
+    result = load_spec(settings, context_at(None, settings), Path(path))
+    return {"directive": result.directive, "obligations": result.obligations,
+            "tasks_created": result.tasks_created}  # fmt: skip
+
+
+def _zone() -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(get_settings().timezone)

@@ -1,0 +1,72 @@
+"""Run forms a non-programmer can fill: agencies and obligations as dropdowns.
+
+Prefect renders a JSON-schema ``enum`` as a dropdown. The options read "CODE - name" so the
+form is legible; flows accept either that or the bare code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from dondoc.config.settings import get_settings
+from dondoc.db import transaction
+from dondoc.models import Agency, Assignment, Document, Obligation
+from dondoc.service import engine_for
+
+SEPARATOR = " - "
+
+
+def code_of(value: str) -> str:
+    return value.split(SEPARATOR, 1)[0].strip()
+
+
+def choice(code: str, label: str) -> str:
+    return f"{code}{SEPARATOR}{label}"
+
+
+def agency_choices() -> list[str]:
+    bound = select(col(Assignment.agency_id)).distinct()
+    query = select(Agency).where(col(Agency.id).in_(bound)).order_by(col(Agency.code))
+    with transaction(engine_for(get_settings())) as session:
+        return [choice(a.code, a.name) for a in session.execute(query).scalars()]
+
+
+def obligation_choices() -> list[str]:
+    query = (
+        select(col(Obligation.code), col(Document.number), col(Obligation.title))
+        .join(Document, col(Document.id) == col(Obligation.directive_id))
+        .order_by(col(Document.number), col(Obligation.code))
+    )
+    with transaction(engine_for(get_settings())) as session:
+        seen: dict[str, str] = {}
+        for code, number, title in session.execute(query).tuples():
+            seen.setdefault(code, f"{title} ({number})")
+    return [choice(code, label) for code, label in seen.items()]
+
+
+def directive_choices() -> list[str]:
+    query = select(col(Document.number)).where(col(Document.implements_id).is_(None))
+    with transaction(engine_for(get_settings())) as session:
+        return sorted(set(session.execute(query).scalars()))
+
+
+def with_choices(deployment: Any, choices: dict[str, list[str]]) -> Any:
+    """Add dropdown options to a deployment's parameter schema (only non-empty lists)."""
+    properties = deployment._parameter_openapi_schema.properties
+    for name, options in choices.items():
+        if options and name in properties:
+            properties[name]["enum"] = options
+            properties[name].pop("anyOf", None)
+            properties[name]["type"] = "string"
+    return deployment
+
+
+def resolve_choice(value: str, options: list[str]) -> str:
+    """What `dondoc run -p agency=01` means on a form whose options read "01 - ..."."""
+    if not options or value in options:
+        return value
+    matches = [o for o in options if code_of(o) == value]
+    return matches[0] if len(matches) == 1 else value

@@ -1,0 +1,95 @@
+"""Operator tools: dry run, the weekly digest, run forms with dropdowns, roll-over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dondoc.config.settings import get_settings
+from dondoc.context import make_context
+from dondoc.service import import_contacts_file, init
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture
+def seeded(workdir: Path) -> Path:
+    settings = get_settings()
+    init(settings, make_context(settings, dt.datetime(2026, 11, 20, 9, tzinfo=VN)))
+    csv = workdir / "contacts.csv"
+    csv.write_text("agency,channel,target\n01,email,vt@hanoi.test\n79,email,vt@hcm.test\n", "utf-8")
+    import_contacts_file(settings, csv, replace=False)
+    return workdir
+
+
+def test_dry_run_lists_what_would_go_and_changes_nothing(seeded: Path, cli: Any) -> None:
+    before = cli("status", "--format", "json").out
+    dry = cli("sweep", "--dry-run", "--at", "2026-11-25T08:30+07:00")
+    assert dry.code == 0, dry.err
+    assert "vt@hanoi.test" in dry.out and "before-14" in dry.out
+    assert "would send 2 reminder(s)" in dry.out
+    assert cli("status", "--format", "json").out == before
+    assert not (seeded / "outbox").exists()
+    real = cli("sweep", "--at", "2026-11-25T08:30+07:00")
+    assert "reminders queued: 2" in real.out
+    assert len(list((seeded / "outbox").glob("*.eml"))) == 2
+
+
+def test_weekly_digest_lists_every_overdue_agency(
+    seeded: Path, cli: Any, smtp_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DONDOC_SMTP_URL", smtp_server.url)
+    monkeypatch.setenv("DONDOC_COORDINATOR_CONTACTS", "dauvmoi@ptdt.test")
+    submitted = cli("submit", "--agency", "01", "--obligation", "annual-report", "--period",
+                    "2026", "--document", "3/BC-UBND", "--received-on", "2026-12-01")  # fmt: skip
+    assert submitted.code == 0, submitted.err
+    assert cli("sweep", "--at", "2026-12-14T08:00+07:00").code == 0
+    result = cli("digest", "--at", "2026-12-14T08:00+07:00")
+    assert result.code == 0, result.err
+    [mail] = [m for m in smtp_server.messages if m.recipients == ("dauvmoi@ptdt.test",)]
+    board = json.loads(cli("status", "--format", "json", "--period", "2026").out)
+    overdue = {r["agency_name"] for r in board if r["status"] == "overdue"}
+    assert len(overdue) == 49
+    assert all(name in mail.body_text for name in overdue)
+    assert "Ủy ban nhân dân thành phố Hà Nội" not in mail.body_text
+    assert "[Tổng hợp tuần] 49 nhiệm vụ quá hạn" in mail.subject_text
+    assert "quá hạn 5 ngày" in mail.body_text
+
+
+def test_digest_without_coordinator_is_an_error(seeded: Path, cli: Any) -> None:
+    result = cli("digest")
+    assert result.code != 0 and "DONDOC_COORDINATOR_CONTACTS" in result.err
+
+
+def test_submission_form_offers_agencies_and_obligations_as_dropdowns(seeded: Path) -> None:
+    from dondoc.flows.deployments import build_deployments
+
+    deployments = {d.name: d for d in build_deployments()}
+    schema = deployments["record-submission"]._parameter_openapi_schema.properties
+    assert "01 - Ủy ban nhân dân thành phố Hà Nội" in schema["agency"]["enum"]
+    assert len(schema["agency"]["enum"]) == 50
+    assert any(o.startswith("annual-report - ") for o in schema["obligation"]["enum"])
+    assert schema["received_on"]["format"] == "date"
+    schedules = {
+        name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules]
+        for name, d in deployments.items()
+    }
+    assert schedules["daily-sweep"] == [("0 8 * * *", "Asia/Ho_Chi_Minh")]
+    assert schedules["weekly-digest"] == [("0 8 * * 1", "Asia/Ho_Chi_Minh")]
+    assert set(deployments) >= {"send-reminders-now", "period-rollover", "load-directive"}
+
+
+def test_dropdown_values_and_bare_codes_mean_the_same(seeded: Path) -> None:
+    from dondoc.flows.forms import code_of, resolve_choice
+
+    options = [
+        "01 - Ủy ban nhân dân thành phố Hà Nội",
+        "79 - Ủy ban nhân dân Thành phố Hồ Chí Minh",
+    ]
+    assert resolve_choice("01", options) == options[0]
+    assert code_of(options[1]) == "79" and code_of("79") == "79"
+    assert resolve_choice("99", options) == "99"  # left for the server to refuse
