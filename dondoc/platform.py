@@ -19,6 +19,11 @@ def prefect_env(host: str, port: int, home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(home))
     env["PREFECT_API_URL"] = f"http://{host}:{port}/api"
+    env.setdefault("PREFECT_SERVER_API_HOST", host)
+    env.setdefault("PREFECT_SERVER_API_PORT", str(port))
+    if host not in ("0.0.0.0", "::"):
+        # The dashboard's pages call the API here; its default assumes 127.0.0.1:4200.
+        env.setdefault("PREFECT_SERVER_UI_API_URL", f"http://{host}:{port}/api")
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("PREFECT_UI_ENABLED", "true")
     return env
@@ -76,7 +81,11 @@ def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
         serve = subprocess.Popen(
             [sys.executable, "-m", "dondoc.cli", "serve"], env=env, start_new_session=True
         )
-        print(f"dondoc is running. Dashboard: http://{host}:{port}  (Ctrl-C stops)", flush=True)
+        print(
+            f"dondoc is running. Dashboard: http://{host}:{port}  "
+            f"(PREFECT_API_URL={api}; Ctrl-C stops)",
+            flush=True,
+        )
         while server.poll() is None and serve.poll() is None:
             time.sleep(1)
         return 1
