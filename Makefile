@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run init test lint typecheck bench clean lock
+.PHONY: install browser office run init test lint typecheck bench clean lock
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ run: install
 	$(BIN)/dondoc init
 	$(BIN)/dondoc up
 
-## The test suite (what CI runs): SQLite and the PostgreSQL at 127.0.0.1:5432.
-test: install
+## Debian's Chromium for the browser test (Playwright drives it; it never downloads a browser).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## LibreOffice Calc (headless) to prove the synthesis workbook opens where officials open it.
+office:
+	command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui)
+
+## The test suite (what CI runs): SQLite, the PostgreSQL at 127.0.0.1:5432, a real Prefect
+## server and headless Chromium.
+test: install browser office
 	$(BIN)/python -m pytest -q
 
 lint: install

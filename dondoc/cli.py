@@ -303,6 +303,25 @@ def digest(at: AtOption = None) -> None:
 
 
 @app.command()
+def report(
+    directive: Annotated[str, typer.Option(help="Directive number, e.g. 24/CT-TTg.")],
+    period: Annotated[str, typer.Option(help="Period, e.g. 2026.")],
+    out: Annotated[Path, typer.Option(help="The XLSX workbook to write.")],
+    obligation: Annotated[
+        str | None, typer.Option(help="One obligation; default: every dated one.")
+    ] = None,
+) -> None:
+    """The annual synthesis as an XLSX workbook with Vietnamese headings."""
+    from dondoc.synthesis import write_report
+
+    s = write_report(_settings(), directive, period, out, obligation=obligation)
+    typer.echo(
+        f"wrote {out}: {s.total} rows, {s.counts.get('done_on_time', 0)} on time "
+        f"({s.on_time_rate:.1%})"
+    )
+
+
+@app.command()
 def up(
     host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Dashboard and API port.")] = 4200,

@@ -11,6 +11,7 @@ from dondoc.flows.admin import digest_flow, load_directive_flow, rollover_flow, 
 from dondoc.flows.forms import agency_choices, obligation_choices, with_choices
 from dondoc.flows.submission import record_submission_flow
 from dondoc.flows.sweep import sweep_flow
+from dondoc.flows.synthesis import synthesis_flow
 
 TAGS = ["dondoc"]
 
@@ -49,6 +50,11 @@ def build_deployments() -> list[Any]:
             tags=[*TAGS, "ad-hoc"],
         ),
         with_choices(submission, {"agency": agency_choices(), "obligation": obligation_choices()}),
+        synthesis_flow.to_deployment(
+            name="annual-synthesis",
+            description="Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ (Excel và bảng).",
+            tags=[*TAGS, "ad-hoc"],
+        ),
         load_directive_flow.to_deployment(
             name="load-directive",
             description="Nạp hoặc cập nhật tệp đặc tả chỉ thị (YAML) trên máy chủ dondoc.",

@@ -13,9 +13,18 @@ from dondoc.models import SubmissionCreate
 from dondoc.service import submit
 
 
+def _run_name() -> str:
+    """Named by codes even when the form sent "01 - Ủy ban nhân dân ..." options."""
+    from prefect.runtime import flow_run
+
+    p = flow_run.parameters
+    agency, obligation = code_of(str(p.get("agency"))), code_of(str(p.get("obligation")))
+    return f"submission {agency} {obligation} {p.get('period')}"
+
+
 @flow(
     name="record-submission",
-    flow_run_name="submission {agency} {obligation} {period}",
+    flow_run_name=_run_name,
     validate_parameters=True,
 )
 def record_submission_flow(

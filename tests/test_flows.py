@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from dondoc.config.settings import get_settings
 from dondoc.context import make_context
 from dondoc.service import import_contacts_file, init
 
 VN = dt.timezone(dt.timedelta(hours=7))
-
-
-@pytest.fixture(scope="session")
-def prefect_api() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
 
 
 @pytest.fixture

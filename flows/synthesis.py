@@ -1,0 +1,55 @@
+"""The annual synthesis as a Prefect flow: the workbook for the report to the Prime Minister,
+and the same figures on the dashboard (a markdown and a table artifact under stable keys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from dondoc.config.settings import get_settings
+from dondoc.flows.artifacts import artifact_key
+from dondoc.synthesis import Synthesis, write_report
+from dondoc.synthesis_md import period_label_vi, render_markdown, table_rows, title
+
+
+def report_path(directive: str, period: str, out_dir: str | None = None) -> Path:
+    """`<out_dir>/tong-hop-24-ct-ttg-2026.xlsx`; by default in `reports/` beside the outbox."""
+    folder = Path(out_dir) if out_dir else get_settings().outbox_dir.parent / "reports"
+    return folder / f"{artifact_key('tong-hop', directive, period)}.xlsx"
+
+
+@task(name="write synthesis workbook", cache_policy=NO_CACHE)
+def write_workbook(directive: str, period: str, path: Path) -> Synthesis:
+    return write_report(get_settings(), directive, period, path)
+
+
+@task(name="publish synthesis", cache_policy=NO_CACHE)
+def publish_synthesis(synthesis: Synthesis) -> list[str]:
+    keys = [
+        artifact_key("synthesis", synthesis.directive, synthesis.period),
+        artifact_key("synthesis-table", synthesis.directive, synthesis.period),
+    ]
+    about = f"{title(synthesis)}, kỳ báo cáo {period_label_vi(synthesis.period)}"
+    create_markdown_artifact(key=keys[0], markdown=render_markdown(synthesis), description=about)
+    create_table_artifact(key=keys[1], table=table_rows(synthesis), description=about)
+    return keys
+
+
+@flow(name="annual-synthesis", flow_run_name="synthesis {directive} {period}")
+def synthesis_flow(
+    directive: str = "24/CT-TTg", period: str = "2026", out_dir: str | None = None
+) -> dict[str, object]:
+    """Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ: bảng tính Excel và bảng trên
+    giao diện (mỗi cơ quan một dòng; số lượng theo tình trạng; tỷ lệ hoàn thành đúng hạn)."""
+    path = report_path(directive, period, out_dir)
+    synthesis = write_workbook(directive, period, path)
+    publish_synthesis(synthesis)
+    return {
+        "path": str(path),
+        "total": synthesis.total,
+        "on_time_rate": synthesis.on_time_rate,
+        "done_rate": synthesis.done_rate,
+    }
