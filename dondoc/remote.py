@@ -7,22 +7,30 @@ import json
 from typing import Any
 
 from dondoc.errors import InputError, NotFoundError
+from dondoc.flows.forms import resolve_choice
 
 
-def parse_params(pairs: list[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
             raise InputError(f"-p {pair!r}: expected key=value", field="param", value=pair)
-        params[key.strip()] = _value(raw)
+        params[key.strip()] = raw
     return params
 
 
-def _value(raw: str) -> Any:
-    if raw in ("true", "false", "null") or raw.lstrip("-").isdigit():
-        return json.loads(raw)
-    return raw
+def _typed(key: str, raw: str, spec: dict[str, Any]) -> Any:
+    """A shell string as the form's field type: true/false for booleans, numbers for numbers."""
+    kinds = {spec.get("type")} | {s.get("type") for s in spec.get("anyOf", [])}
+    if raw == "null" and "null" in kinds:
+        return None
+    if kinds & {"boolean", "integer", "number"}:
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"-p {key}={raw!r}: not a {'/'.join(map(str, kinds))}") from exc
+    return resolve_choice(raw, spec.get("enum", []))
 
 
 async def _find(name: str) -> tuple[str, dict[str, Any]]:
@@ -37,9 +45,7 @@ async def _find(name: str) -> tuple[str, dict[str, Any]]:
     raise NotFoundError(f"no deployment named {name!r} on the Prefect server", field="deployment")
 
 
-def _resolve(params: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    from dondoc.flows.forms import resolve_choice
-
+def _resolve(params: dict[str, str], schema: dict[str, Any]) -> dict[str, Any]:
     properties = schema.get("properties", {})
     unknown = sorted(set(params) - set(properties))
     if unknown:
@@ -48,12 +54,7 @@ def _resolve(params: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
             f"{', '.join(properties) or 'none'}",
             field="param",
         )
-    return {
-        key: resolve_choice(value, properties[key].get("enum", []))
-        if isinstance(value, str)
-        else value
-        for key, value in params.items()
-    }
+    return {key: _typed(key, value, properties[key]) for key, value in params.items()}
 
 
 def run(name: str, pairs: list[str], *, timeout: float, tags: list[str]) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from dondoc.context import RunContext
 from dondoc.db import get_engine, transaction, upgrade_database
 from dondoc.errors import InputError
 from dondoc.loading import load_directive, upsert_agencies
-from dondoc.models import Agency, Document, Event, SubmissionCreate, Task, utcnow
+from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
 from dondoc.planning import ensure_tasks, refresh_statuses, retime_open_tasks
 from dondoc.submissions import record_submission
 
@@ -84,3 +84,14 @@ def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> Im
 def submit(settings: Settings, ctx: RunContext, data: SubmissionCreate) -> Task:
     with transaction(engine_for(settings)) as session:
         return record_submission(session=session, ctx=ctx, data=data)
+
+
+def directive_of(settings: Settings, task: Task) -> str:
+    """The number of the directive a task belongs to (for labels and tags)."""
+    query = (
+        select(col(Document.number))
+        .join(Obligation, col(Obligation.directive_id) == col(Document.id))
+        .where(col(Obligation.id) == task.obligation_id)
+    )
+    with transaction(engine_for(settings)) as session:
+        return str(session.execute(query).scalar_one())

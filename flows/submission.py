@@ -7,10 +7,10 @@ import datetime as dt
 from prefect import flow
 
 from dondoc.config.settings import get_settings
-from dondoc.flows.common import context_at
+from dondoc.flows.common import context_at, tag_current_run
 from dondoc.flows.forms import code_of
 from dondoc.models import SubmissionCreate
-from dondoc.service import submit
+from dondoc.service import directive_of, submit
 
 
 def _run_name() -> str:
@@ -50,6 +50,12 @@ def record_submission_flow(
         recorded_by=recorded_by,
     )
     task = submit(settings, context_at(None, settings), data)
+    tag_current_run(
+        f"agency:{data.agency}",
+        f"obligation:{data.obligation}",
+        f"period:{task.period}",
+        f"directive:{directive_of(settings, task)}",
+    )
     return {
         "agency": agency,
         "obligation": obligation,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.prefect_server import SUBMISSION, BoardPublished, DondocService
+from tests.prefect_server import SUBMISSION, SWEEP_AT, BoardPublished, DondocService
 
 BOARD_KEY = "board-24-ct-ttg-2026"
 
@@ -57,3 +57,32 @@ def test_flow_runs_through_the_api_close_the_task_and_publish_the_board(
     assert row["Tình trạng"] == "Hoàn thành đúng hạn"
     assert row["Số văn bản"] == SUBMISSION["document"]
     assert row["Ngày nhận"] == "23/11/2026"
+
+
+def test_dondoc_run_records_a_submission_that_the_next_sweep_board_shows(
+    dondoc_served: DondocService, board_published: BoardPublished
+) -> None:
+    run = dondoc_served.cli(
+        "run", "record-submission", "-p", "agency=79", "-p", "obligation=annual-report",
+        "-p", "period=2026", "-p", "document=88/BC-UBND", "-p", "received_on=2026-11-24",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr + dondoc_served.output()
+    assert "submission 79 annual-report 2026: Completed" in run.stdout
+    runs = dondoc_served.server.api(
+        "POST", "/flow_runs/filter", {"flow_runs": {"name": {"any_": [
+            "submission 79 annual-report 2026"]}}},
+    )  # fmt: skip
+    assert {"agency:79", "period:2026", "directive:24/CT-TTg"} <= set(runs[0]["tags"])
+
+    sweep = dondoc_served.cli("run", "send-reminders-now", "-p", f"at={SWEEP_AT}")
+    assert sweep.returncode == 0, sweep.stdout + sweep.stderr
+    latest = dondoc_served.server.api(
+        "POST", "/artifacts/latest/filter", {"artifacts": {"key": {"any_": [BOARD_KEY]}}}
+    )
+    data = latest[0]["data"]
+    rows = data if isinstance(data, list) else json.loads(data)
+    hcm = next(r for r in rows if r["Mã"] == "79" and r["Nhiệm vụ"] == "annual-report")
+    assert hcm["Tình trạng"] == "Hoàn thành đúng hạn" and hcm["Số văn bản"] == "88/BC-UBND"
+
+    unknown = dondoc_served.cli("run", "record-submission", "-p", "agenci=79")
+    assert unknown.returncode != 0 and "agenci" in unknown.stderr
