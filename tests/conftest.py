@@ -104,9 +104,14 @@ def postgres_url() -> Iterator[str]:
 def prefect_api() -> Iterator[None]:
     """One temporary Prefect server (API and database) for the whole session, shared by every
     test that runs a flow."""
+    from prefect.settings import PREFECT_RUNNER_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    # Heartbeats off: in-process test runs need no liveness pings, and they only add noise.
+    with (
+        temporary_settings({PREFECT_RUNNER_HEARTBEAT_FREQUENCY: None}),
+        prefect_test_harness(server_startup_timeout=90),
+    ):
         yield
 
 
