@@ -37,6 +37,31 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated emails or Apprise URLs that get the weekly digest.",
     )
+    # Zalo Bot Platform: the bot token BOT_ID:SECRET; unset, Zalo contacts go to the outbox.
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base: str | None = Field(
+        default=None, description="Zalo Bot API base (default https://bot-api.zaloplatforms.com)."
+    )
+    # Zalo Notification Service (template messages to phone numbers) for an Official Account.
+    zns_app_id: str | None = None
+    zns_secret_key: SecretStr | None = None
+    zns_refresh_token: SecretStr | None = Field(
+        default=None, description="Seeds the ZNS token store when it holds no refresh token."
+    )
+    zns_template_id: str | None = None
+    zns_api_base: str | None = Field(
+        default=None, description="ZNS API base (default https://business.openapi.zalo.me)."
+    )
+    zns_oauth_base: str | None = Field(
+        default=None, description="Zalo OAuth base (default https://oauth.zaloapp.com)."
+    )
+    zns_token_file: Path = Field(
+        default_factory=lambda: Path.cwd() / "data" / "zns_tokens.json",
+        description="Current ZNS access token, its expiry and the latest refresh token (0600).",
+    )
+    zalo_timeout_seconds: float | None = Field(
+        default=None, gt=0, description="Connect and read timeout of Zalo / ZNS calls (4 s)."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -120,6 +120,7 @@ def import_contacts(
         else:
             updated += 1
         contact.role, contact.name, contact.active = row.role, row.name, True
+        contact.flagged_at, contact.flag_reason = None, None  # re-imported: checked again
         session.add(contact)
         session.flush()
         kept.add(contact.id or 0)

@@ -14,6 +14,7 @@ from sqlmodel import col
 from dondoc.context import RunContext
 from dondoc.db import rows_affected, transaction
 from dondoc.deadlines import OPEN_STATUSES, days_between, local_date
+from dondoc.flagging import display_target, flag_contact
 from dondoc.models import (
     Agency,
     Contact,
@@ -24,7 +25,7 @@ from dondoc.models import (
     Task,
     table_of,
 )
-from dondoc.notifications.channels import apprise_url_for, privacy_url
+from dondoc.notifications.channels import apprise_url_for, configured_secrets
 from dondoc.notifications.deliver import DeliveryResult, deliver
 from dondoc.notifications.render import MessageContext, TaskLine, render_message
 
@@ -163,14 +164,8 @@ def _deliver_one(engine: Engine, ctx: RunContext, rows: list[_Row], tally: Deliv
     _record(engine, ctx, live, result, tally)
 
 
-def display_target(contact: Contact) -> str:
-    """A recipient as it may be shown: an Apprise URL target can hold a token."""
-    return privacy_url(contact.target) if contact.channel == "apprise" else contact.target
-
-
 def _secrets(ctx: RunContext) -> list[str]:
-    smtp = ctx.settings.smtp_url
-    return [smtp.get_secret_value()] if smtp else []
+    return configured_secrets(ctx.settings)
 
 
 def _record(
@@ -190,6 +185,8 @@ def _record(
     else:
         _finish(engine, ctx, rows, "given_up", result.error)
         tally.given_up += len(rows)
+        if result.permanent_target:
+            flag_contact(engine, ctx, rows[0].contact, rows[0].agency, result.error or "")
 
 
 def _finish(

@@ -8,7 +8,7 @@ from dondoc.board import BoardRow, board_rows
 from dondoc.context import RunContext
 from dondoc.db import transaction
 from dondoc.deadlines import days_between, local_date
-from dondoc.notifications.channels import apprise_url_for, privacy_url
+from dondoc.notifications.channels import apprise_url_for, configured_secrets, privacy_url
 from dondoc.notifications.deliver import DeliveryResult, deliver
 from dondoc.notifications.render import RenderedMessage, render_named
 from dondoc.notifications.wording import vn_date
@@ -74,5 +74,4 @@ def send_digest(ctx: RunContext) -> list[tuple[str, DeliveryResult]]:
 
 
 def _secrets(ctx: RunContext) -> list[str]:
-    smtp = ctx.settings.smtp_url
-    return [smtp.get_secret_value()] if smtp else []
+    return configured_secrets(ctx.settings)

@@ -47,7 +47,11 @@ def _due_tasks(session: Session, ctx: RunContext, after_id: int) -> list[tuple[T
 
 def _contacts_by_agency(session: Session, agency_ids: Iterable[int]) -> dict[int, list[Contact]]:
     found: dict[int, list[Contact]] = defaultdict(list)
-    query = select(Contact).where(col(Contact.agency_id).in_(set(agency_ids)), col(Contact.active))
+    query = select(Contact).where(
+        col(Contact.agency_id).in_(set(agency_ids)),
+        col(Contact.active),
+        col(Contact.flagged_at).is_(None),
+    )
     for contact in session.execute(query).scalars():
         found[contact.agency_id].append(contact)
     return found

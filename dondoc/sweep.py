@@ -12,7 +12,8 @@ from sqlmodel import Session, col
 from dondoc.context import RunContext
 from dondoc.db import transaction
 from dondoc.deadlines import is_send_time
-from dondoc.delivery import DeliveryTally, deliver_queued, display_target
+from dondoc.delivery import DeliveryTally, deliver_queued
+from dondoc.flagging import display_target
 from dondoc.models import Agency, Contact, Notification, Obligation, Task
 from dondoc.planning import ensure_tasks, refresh_statuses
 from dondoc.reminders import queue_due_reminders

@@ -57,6 +57,10 @@ class Contact(ContactBase, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when a channel says the recipient itself is wrong (unknown chat id, invalid phone):
+    # nothing more is sent to it until the coordinator imports it again.
+    flagged_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    flag_reason: str | None = Field(default=None, sa_type=Text)
 
 
 class ContactCreate(ContactBase):

@@ -15,6 +15,9 @@ import apprise
 
 from .masking import Masker, url_secrets
 from .outbox import is_email_address, outbox_url
+from .zalo import zalo_url
+from .zns import zns_url
+from .zns_tokens import TokenError, TokenStore
 
 if TYPE_CHECKING:
     from dondoc.config.settings import Settings
@@ -35,9 +38,12 @@ def apprise_url_for(channel: str, target: str, settings: Settings) -> str:
       message reaches only its recipient, every other query parameter is kept, and
       ``name=<settings.sender_name>`` is added when the URL names no sender).
     * ``email`` without it: the local outbox in ``settings.outbox_dir`` (one ``.eml`` file).
-    * ``zalo`` and ``zns``: the local outbox as well (one ``.txt`` file with the compact text);
-      dondoc does not send to Zalo yet, because Prefect 3.9 pins ``apprise<2.1`` and only
-      Apprise 2.1+ ships the ``zalo://`` plugin.
+    * ``zalo`` with ``settings.zalo_bot_token`` set: ``zalo://BOT_ID:SECRET/CHAT_ID`` (plus
+      ``base=`` from ``zalo_api_base``, ``rto``/``cto`` from ``zalo_timeout_seconds``); dondoc's
+      plugin (``zalo.py``) under Apprise < 2.1, Apprise's own from 2.1.
+    * ``zns`` with the app id, secret key and template id set and a refresh token configured or
+      stored: ``zns://APP_ID:SECRET@TEMPLATE_ID/PHONE?state=<zns_token_file>...`` (``zns.py``).
+    * ``zalo`` or ``zns`` otherwise: the local outbox (one ``.txt`` file with the compact text).
     * ``apprise``: the target itself.
     """
     target = target.strip()
@@ -47,11 +53,71 @@ def apprise_url_for(channel: str, target: str, settings: Settings) -> str:
                 settings.smtp_url.get_secret_value(), target, settings.sender_name
             )
         return outbox_url(settings.outbox_dir, target, sender_name=settings.sender_name)
+    if channel == "zalo" and settings.zalo_bot_token is not None:
+        token = settings.zalo_bot_token.get_secret_value()
+        base, timeout = settings.zalo_api_base, settings.zalo_timeout_seconds
+        return zalo_url(token, target, base=base, timeout=timeout)
+    if channel == "zns" and _zns_configured(settings):
+        return _zns_url(target, settings)
     if channel in ("zalo", "zns"):
         return outbox_url(settings.outbox_dir, target, sender_name=settings.sender_name)
     if channel == "apprise":
         return target
     raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
+
+
+def _zns_store(settings: Settings) -> TokenStore:
+    seed = settings.zns_refresh_token
+    return TokenStore(settings.zns_token_file, seed.get_secret_value() if seed else None)
+
+
+def _zns_configured(settings: Settings) -> bool:
+    if not (settings.zns_app_id and settings.zns_secret_key and settings.zns_template_id):
+        return False
+    return settings.zns_refresh_token is not None or _zns_store(settings).has_refresh_token()
+
+
+def _zns_url(phone: str, settings: Settings) -> str:
+    assert settings.zns_app_id and settings.zns_secret_key and settings.zns_template_id
+    seed = settings.zns_refresh_token
+    return zns_url(
+        settings.zns_app_id,
+        settings.zns_secret_key.get_secret_value(),
+        settings.zns_template_id,
+        normalise_target("zns", phone),
+        state=settings.zns_token_file,
+        refresh_token=seed.get_secret_value() if seed else None,
+        base=settings.zns_api_base,
+        oauth=settings.zns_oauth_base,
+        timeout=settings.zalo_timeout_seconds,
+    )
+
+
+def configured_secrets(settings: Settings) -> list[str]:
+    """Every secret value in ``settings`` (and the ZNS token store), for masking: the SMTP URL
+    and its password, the Zalo bot token and its SECRET part, the ZNS secret key, refresh token
+    and the stored access / refresh tokens, and passwords in API base URLs."""
+    found: set[str] = set()
+    if settings.smtp_url is not None:
+        smtp = settings.smtp_url.get_secret_value()
+        found |= {smtp, *url_secrets(smtp)}
+    if settings.zalo_bot_token is not None:
+        token = settings.zalo_bot_token.get_secret_value().strip()
+        found |= {token, token.partition(":")[2]}
+    for value in (settings.zns_secret_key, settings.zns_refresh_token):
+        if value is not None:
+            found.add(value.get_secret_value().strip())
+    for base in (settings.zalo_api_base, settings.zns_api_base, settings.zns_oauth_base):
+        if base:
+            found |= url_secrets(base)
+    if settings.zns_app_id:
+        try:
+            stored = _zns_store(settings).load()
+        except TokenError:
+            stored = None
+        if stored is not None:
+            found |= {t for t in (stored.access_token, stored.refresh_token) if t}
+    return sorted((s for s in found if s), key=len, reverse=True)
 
 
 def sender_url_with_recipient(sender: str, to: str, sender_name: str | None = None) -> str:

@@ -3,9 +3,14 @@
 What the target gets:
 * a plugin that renders HTML (Apprise's email plugin): the HTML body; Apprise adds the plain
   text alternative itself (multipart/alternative, text derived from the HTML);
-* a text plugin with a chat-sized limit (Zalo, the outbox for a chat id or phone): the compact
-  text, which carries its own headline, so no title;
+* a text plugin with a chat-sized limit, or any ``zalo://`` plugin (ours or Apprise 2.1+'s, the
+  outbox for a chat id or phone): the compact text, which carries its own headline, so no title;
+* a plugin that takes template data (``zns://``): ``message.template_data`` as a JSON object;
 * any other plugin: the plain text, with the subject as title.
+
+dondoc's own Zalo plugins (``zalo``, ``zns``) report each target's outcome as data
+(``plugin.failures``), which decides transient / permanent / ``permanent_target``; for other
+plugins the decision is read from what Apprise logged (``is_transient``).
 
 A fresh plugin is made for every message: Apprise throttles a reused plugin instance
 (``request_rate_per_sec``, 5.5 s for email) but never the first send of a new one.
@@ -13,6 +18,7 @@ A fresh plugin is made for every message: Apprise throttles a reused plugin inst
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -23,6 +29,7 @@ import apprise
 from apprise import AppriseResultStatus, NotifyFormat
 
 from .channels import load_plugin, problems_of
+from .http_api import Failure
 from .masking import Masker, url_secrets
 from .render import COMPACT_LIMIT, RenderedMessage
 from .smtp_tls import install as _defer_smtp_tls
@@ -35,6 +42,7 @@ _SMTP_CODE = re.compile(r"\((\d{3}), b['\"]|was refused: (\d{3})")
 _HTTP_CODE = re.compile(r"error code:? (\d{3})|status(?: code)?[:= ]+(\d{3})|\bHTTP (\d{3})", re.I)
 _PERMANENT = ("invalid", "not supported", "unsupported", "improperly", "no email recipients")
 _DETAIL = re.compile(r"exception|error|refused|timed out", re.I)
+CHAT_SCHEMAS = frozenset({"zalo"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class DeliveryResult:
     ok: bool
     error: str | None  # masked: no password/token, ever
     transient: bool  # worth retrying (connection refused, timeout, SMTP 4xx, HTTP 5xx)
+    # the recipient itself is unusable (unknown Zalo chat id, invalid phone): flag the contact
+    permanent_target: bool = False
 
 
 def deliver(url: str, message: RenderedMessage, *, secrets: Sequence[str] = ()) -> DeliveryResult:
@@ -70,8 +80,12 @@ def _deliver(url: str, message: RenderedMessage, mask: Masker) -> DeliveryResult
         sender.add(plugin)
         result = sender.notify(body=body, title=title, body_format=body_format)
         captured = buffer.getvalue()
+    mask.add(_plugin_secrets(plugin))
     if result:
         return DeliveryResult(ok=True, error=None, transient=False)
+    failures = getattr(plugin, "failures", None)
+    if isinstance(failures, list) and failures and all(isinstance(f, Failure) for f in failures):
+        return _from_failures(str(plugin.service_name), failures, mask)
     text = _failure_text(captured.splitlines()) or f"Apprise reported {result.status.name}"
     transient = result.status == AppriseResultStatus.TIMEOUT or is_transient(text)
     return DeliveryResult(
@@ -81,11 +95,46 @@ def _deliver(url: str, message: RenderedMessage, mask: Masker) -> DeliveryResult
 
 def payload_for(plugin: Any, message: RenderedMessage) -> tuple[str, NotifyFormat, str]:
     """(body, body format, title) for what ``plugin`` renders."""
+    if getattr(plugin, "template_body", False) is True:
+        return json.dumps(dict(message.template_data), ensure_ascii=False), NotifyFormat.TEXT, ""
     if plugin.resolve_format(NotifyFormat.HTML) == NotifyFormat.HTML:
         return message.html, NotifyFormat.HTML, message.subject
-    if message.compact and int(plugin.body_maxlen) <= COMPACT_LIMIT:
+    chat = bool(_schemas(plugin) & CHAT_SCHEMAS) or int(plugin.body_maxlen) <= COMPACT_LIMIT
+    if message.compact and chat:
         return message.compact, NotifyFormat.TEXT, ""
     return message.text, NotifyFormat.TEXT, message.subject
+
+
+def _schemas(plugin: Any) -> set[str]:
+    found: set[str] = set()
+    for value in (getattr(plugin, "protocol", None), getattr(plugin, "secure_protocol", None)):
+        if isinstance(value, str):
+            found.add(value.lower())
+        elif isinstance(value, (tuple, list, set)):
+            found |= {str(v).lower() for v in value}
+    return found
+
+
+def _plugin_secrets(plugin: Any) -> list[str]:
+    """The tokens a dondoc plugin handled (``secret_values()``), to mask them."""
+    values = getattr(plugin, "secret_values", None)
+    if not callable(values):
+        return []
+    return [str(v) for v in values() if v]
+
+
+def _from_failures(service: str, failures: list[Failure], mask: Masker) -> DeliveryResult:
+    """One result from per-target failures: transient if any is, about the recipient if all
+    are (dondoc sends one target per URL)."""
+    transient = any(f.transient for f in failures)
+    about_target = not transient and all(f.permanent_target for f in failures)
+    text = "; ".join(f.reason for f in failures)
+    return DeliveryResult(
+        ok=False,
+        error=_clip(mask(f"{service}: {text}")),
+        transient=transient,
+        permanent_target=about_target,
+    )
 
 
 def _failure_text(lines: list[str]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .wording import citation, days_phrase, nfc, vn_date
+from .zns_data import template_data
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 COMPACT_LIMIT = 2000  # Zalo Bot Platform: text is 1-2000 characters
@@ -52,6 +53,8 @@ class RenderedMessage:
     text: str
     html: str
     compact: str = ""  # the whole message for chat apps (Zalo), <= COMPACT_LIMIT characters
+    # ZNS template parameters (zns_data.template_data), as pairs so the message stays hashable
+    template_data: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ def render_message(ctx: MessageContext) -> RenderedMessage:
         text=_render("reminder.txt.j2", variables).strip() + "\n",
         html=_render("reminder.html.j2", variables).strip() + "\n",
         compact=_compact(variables, COMPACT_LIMIT),
+        template_data=tuple(template_data(ctx).items()),
     )
 
 
