@@ -56,6 +56,36 @@ CASES: list[tuple[str, list[str], dict[str, bytes], str]] = [
     ("unknown obligation", _replace(SUBMIT, "--obligation", "bao-cao"), {}, "bao-cao"),
     ("empty document", _replace(SUBMIT, "--document", " "), {}, "--document"),
     ("bad --at", ["sweep", "--at", "25/11/2026"], {}, "25/11/2026"),
+    ("impossible --at", ["sweep", "--at", "2026-02-30T08:00"], {}, "2026-02-30T08:00"),
+    (
+        "withdraw without a submission",
+        [
+            "withdraw",
+            "--agency",
+            "79",
+            "--obligation",
+            "annual-report",
+            "--period",
+            "2026",
+            "--reason",
+            "nhầm",
+        ],
+        {},
+        "no submission",
+    ),
+    (
+        "report of an unknown directive",
+        ["report", "--directive", "99/CT-TTg", "--period", "2026", "--out", "x.xlsx"],
+        {},
+        "99/CT-TTg",
+    ),
+    ("empty contacts file", ["contacts", "import", "c.csv"], {"c.csv": b""}, "c.csv"),
+    (
+        "spec duplicate obligation codes",
+        ["load", "s.yaml"],
+        {"s.yaml": (GOOD_SPEC + GOOD_SPEC[GOOD_SPEC.index("  - code") :]).encode()},
+        "quarterly-report",
+    ),
     ("bad --format", ["status", "--format", "xml"], {}, "xml"),
     ("yaml syntax", ["load", "s.yaml"], {"s.yaml": b"directive: [unclosed\n"}, "s.yaml:"),
     (
@@ -174,4 +204,31 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert code != 0, output
     assert named in output
     assert "Traceback" not in output
+    assert _snapshot() == before
+
+
+FLOW_CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("unknown agency", {"agency": "99"}, "99"),
+    ("impossible date", {"received_on": "2026-02-30"}, "received_on"),
+    ("period of another recurrence", {"period": "2026-05"}, "2026-05"),
+    ("dropdown option of an unknown agency", {"agency": "77 - Không tồn tại"}, "77"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "named"), FLOW_CASES, ids=[c[0] for c in FLOW_CASES])
+def test_bad_run_parameters_are_refused_and_change_nothing(
+    name: str, change: dict[str, Any], named: str, loaded: Path, prefect_api: None
+) -> None:
+    """The same refusals for a flow run started with bad parameters (UI form, `dondoc run`)."""
+    from dondoc.flows.submission import record_submission_flow
+
+    params: dict[str, Any] = {
+        "agency": "79", "obligation": "annual-report", "period": "2026",
+        "document": "4/BC-UBND", "received_on": "2026-12-01",
+    }  # fmt: skip
+    params.update(change)
+    before = _snapshot()
+    with pytest.raises(Exception) as caught:
+        record_submission_flow(**params)
+    assert named in str(caught.value)
     assert _snapshot() == before
