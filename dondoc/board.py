@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session, SQLModel, col
 
 from dondoc.deadlines import days_between
@@ -36,6 +36,7 @@ class BoardRow(SQLModel):
     document: str | None
     days_late: int | None
     reminders_sent: int
+    reminders_waiting: int = 0  # queued or being retried: the delivery backlog
 
 
 def board_rows(
@@ -45,9 +46,13 @@ def board_rows(
     period: str | None = None,
     obligation: str | None = None,
 ) -> list[BoardRow]:
+    state = col(Notification.status)
     sent = (
-        select(col(Notification.task_id), func.count().label("n"))
-        .where(col(Notification.status) == "sent")
+        select(
+            col(Notification.task_id),
+            func.sum(case((state == "sent", 1), else_=0)).label("n"),
+            func.sum(case((state.in_(("queued", "sending")), 1), else_=0)).label("waiting"),
+        )
         .group_by(col(Notification.task_id))
         .subquery()
     )
@@ -61,6 +66,7 @@ def board_rows(
             live.c.received_on,
             live.c.document_number,
             sent.c.n,
+            sent.c.waiting,
         )
         .join(Agency, col(Agency.id) == col(Task.agency_id))
         .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
@@ -76,8 +82,8 @@ def board_rows(
     if obligation:
         query = query.where(col(Obligation.code) == obligation)
     return [
-        _row(task, agency, ob, number, received, doc, n or 0)
-        for task, agency, ob, number, received, doc, n in session.execute(query).tuples()
+        _row(task, agency, ob, number, received, doc, (n or 0, waiting or 0))
+        for task, agency, ob, number, received, doc, n, waiting in session.execute(query).tuples()
     ]
 
 
@@ -88,7 +94,7 @@ def _row(
     directive: str,
     received: dt.date | None,
     document: str | None,
-    sent: int,
+    messages: tuple[int, int],
 ) -> BoardRow:
     late = None
     if received is not None and task.due_day is not None:
@@ -106,5 +112,6 @@ def _row(
         submitted_on=received,
         document=document,
         days_late=late,
-        reminders_sent=sent,
+        reminders_sent=messages[0],
+        reminders_waiting=messages[1],
     )

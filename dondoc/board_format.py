@@ -22,6 +22,7 @@ COLUMNS_VI = (
     ("submitted_on", "Ngày nhận"),
     ("document", "Số văn bản"),
     ("reminders_sent", "Đã nhắc"),
+    ("reminders_waiting", "Chờ gửi"),
 )
 
 
@@ -45,6 +46,9 @@ def _table(rows: Sequence[BoardRow]) -> str:
     counts = Counter(r.status for r in rows)
     summary = "; ".join(f"{STATUS_LABELS_VI[s]}: {n}" for s, n in sorted(counts.items()))
     lines += ["", f"Tổng số: {len(rows)} — {summary}"]
+    waiting = sum(r.reminders_waiting for r in rows)
+    if waiting:
+        lines.append(f"Thông báo đang chờ gửi lại: {waiting}")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

@@ -185,7 +185,9 @@ def _find_directive(session: Session, number: str) -> Document:
 
 def _synthesis_row(row: BoardRow, kind: str, as_of: dt.date) -> SynthesisRow:
     late = days_late(row.status, row.due_date, row.submitted_on, as_of)
-    kept = row.model_dump(exclude={"directive", "period", "days_late", "reminders_sent"})
+    kept = row.model_dump(
+        exclude={"directive", "period", "days_late", "reminders_sent", "reminders_waiting"}
+    )
     return SynthesisRow(**kept, agency_kind=kind, days_late=late)
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from dondoc.board import board_rows
+from dondoc.board_format import render_board
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
 from dondoc.db import transaction
@@ -99,12 +101,25 @@ def test_outage_delays_and_loses_nothing(
     assert row.status == "queued" and row.attempts == 1 and row.last_error
     assert secret not in row.last_error and not any(secret in e for e in errors)
     assert row.next_attempt_at > T14
+    with transaction(engine_for(settings)) as session:  # the board shows the backlog
+        board = {
+            r.agency: r
+            for r in board_rows(session=session, obligation="annual-report", period="2026")
+        }
+    assert board["01"].reminders_waiting == 1 and board["01"].reminders_sent == 0
+    assert "Thông báo đang chờ gửi lại: 1" in render_board(list(board.values()), "table")
     smtp_server.start()
     too_soon = _sweep(settings, T14 + dt.timedelta(minutes=5))
     assert too_soon.delivery.sent == 0 and smtp_server.messages == []
     later = _sweep(settings, T14 + dt.timedelta(minutes=11))
     assert later.delivery.sent == 1 and len(smtp_server.messages) == 1
     assert _count(settings, Notification.status == "sent") == 1
+    with transaction(engine_for(settings)) as session:
+        after = {
+            r.agency: r
+            for r in board_rows(session=session, obligation="annual-report", period="2026")
+        }
+    assert after["01"].reminders_waiting == 0 and after["01"].reminders_sent == 1
 
 
 def test_submission_cancels_queued_reminders(database_url: str, tmp_path: Path) -> None:
