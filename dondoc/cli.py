@@ -321,6 +321,28 @@ def report(
     )
 
 
+@app.command("export")
+def export_(
+    file: Annotated[Path, typer.Argument(help="The dump to write (.json, or .json.gz).")],
+) -> None:
+    """Write the whole database to one portable JSON dump (SQLite or PostgreSQL)."""
+    from dondoc.backup import export_database
+
+    counts = export_database(_settings(), file)
+    typer.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A dump written by `dondoc export`.")],
+) -> None:
+    """Load a dump into an EMPTY database at the dump's schema revision (one transaction)."""
+    from dondoc.backup import import_database
+
+    counts = import_database(_settings(), file)
+    typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables from {file}")
+
+
 @app.command()
 def up(
     host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
