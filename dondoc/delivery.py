@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -208,7 +208,13 @@ def _finish(
     with transaction(engine) as session:
         session.execute(
             update(Notification)
-            .where(col(Notification.id).in_(ids), or_(col(Notification.status) == "sending"))
+            .where(
+                col(Notification.id).in_(ids),
+                col(Notification.status) == "sending",
+                # Only the claim holder may settle a row: after its lease ran out another
+                # sweeper may have taken the row over.
+                col(Notification.claim_token) == rows[0].notification.claim_token,
+            )
             .values(**values)
         )
         session.add_all(

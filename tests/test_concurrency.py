@@ -1,0 +1,139 @@
+"""Scale-out: two sweepers started together deliver every reminder exactly once.
+
+Two real `dondoc sweep` processes race over the same outbox. The conditional
+``UPDATE ... WHERE status='queued'`` in ``dondoc.delivery._claim`` decides who wins each row, so
+the SMTP server must get exactly one message per contact and every outbox row must be ``sent``
+after a single attempt. A small ``DONDOC_BATCH_SIZE`` makes the two processes claim many small
+batches in turn, so their claims really interleave instead of one process taking everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from dondoc.db import get_engine, transaction
+from dondoc.models import Notification
+from tests.smtp_server import SMTPServer
+
+INIT_AT = "2026-11-20T09:00+07:00"
+SWEEP_AT = "2026-11-25T08:30+07:00"
+PER_AGENCY = 4  # 50 agencies x 4 = 200 email contacts
+SWEEPERS = 2
+MESSAGES = re.compile(r"^  messages: (\d+) ", re.MULTILINE)
+
+
+def _env(url: str, smtp: SMTPServer) -> dict[str, str]:
+    return {
+        "DONDOC_DATABASE_URL": url,
+        "DONDOC_SMTP_URL": smtp.url,
+        "DONDOC_BATCH_SIZE": "7",
+    }
+
+
+def _prepare(cli: Any, workdir: Path, env: dict[str, str]) -> set[str]:
+    """A fresh database with the seed directive and PER_AGENCY email contacts per agency."""
+    done = cli("init", "--at", INIT_AT, env=env)
+    assert done.code == 0, done.err
+    board = cli(
+        "status", "--format", "json", "--period", "2026", "--obligation", "annual-report", env=env
+    )
+    assert board.code == 0, board.err
+    codes = sorted({row["agency"] for row in json.loads(board.out)})
+    assert len(codes) == 50
+    addresses = {  # agency codes may be Vietnamese (BGDĐT): number them for ASCII addresses
+        f"vt{i}.a{n}@race.test": code for n, code in enumerate(codes) for i in range(PER_AGENCY)
+    }
+    csv = workdir / "contacts.csv"
+    csv.write_text(
+        "agency,channel,target,role\n"
+        + "".join(f"{code},email,{addr},focal\n" for addr, code in addresses.items()),
+        encoding="utf-8",
+    )
+    imported = cli("contacts", "import", str(csv), "--replace", env=env)
+    assert imported.code == 0, imported.err
+    return set(addresses)
+
+
+def _race(workdir: Path, env: dict[str, str]) -> tuple[float, list[int]]:
+    """Start SWEEPERS sweeps at once and wait for all; returns the wall time and how many
+    messages each sweeper sent (from its printed summary)."""
+    started = time.monotonic()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dondoc.cli", "sweep", "--at", SWEEP_AT],
+            cwd=workdir,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        for _ in range(SWEEPERS)
+    ]
+    try:
+        outputs = [p.communicate(timeout=180) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for p, (out, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, f"sweep failed:\n{out}\n{err}"
+    split = [int(m.group(1)) for out, _ in outputs if (m := MESSAGES.search(out))]
+    assert len(split) == SWEEPERS, outputs
+    return time.monotonic() - started, split
+
+
+def _assert_exactly_once(url: str, smtp: SMTPServer, addresses: set[str]) -> None:
+    received = Counter(r for m in smtp.messages for r in m.recipients)
+    assert set(received) == addresses, "a contact got no message, or a stranger got one"
+    twice = {a: n for a, n in received.items() if n != 1}
+    assert not twice, f"delivered more than once: {twice}"
+    assert len(smtp.messages) == len(addresses)
+    engine = get_engine(url)
+    with transaction(engine) as session:
+        rows = list(session.execute(select(Notification)).scalars())
+    engine.dispose()
+    assert len(rows) >= len(addresses)  # at least one due stage per contact
+    keys = Counter((n.task_id, n.stage, n.contact_id) for n in rows)
+    assert max(keys.values()) == 1
+    assert {n.status for n in rows} == {"sent"}
+    assert {n.attempts for n in rows} == {1}
+    assert all(n.claim_token is None and n.claimed_until is None for n in rows)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("round_", range(3))
+def test_two_sweepers_on_postgres_send_each_reminder_once(
+    round_: int, postgres_url: str, smtp_server: SMTPServer, cli: Any, workdir: Path
+) -> None:
+    env = _env(postgres_url, smtp_server)
+    addresses = _prepare(cli, workdir, env)
+    took, split = _race(workdir, env)
+    print(f"postgres round {round_}: messages per sweeper {split} in {took:.1f}s")
+    assert sum(split) == len(addresses)
+    _assert_exactly_once(postgres_url, smtp_server, addresses)
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_two_sweepers_on_sqlite_send_each_reminder_once(
+    round_: int, smtp_server: SMTPServer, cli: Any, workdir: Path
+) -> None:
+    url = f"sqlite:///{workdir / 'race.db'}"
+    env = _env(url, smtp_server)
+    addresses = _prepare(cli, workdir, env)
+    took, split = _race(workdir, env)
+    print(f"sqlite round {round_}: messages per sweeper {split} in {took:.1f}s")
+    assert sum(split) == len(addresses)
+    _assert_exactly_once(url, smtp_server, addresses)

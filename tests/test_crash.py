@@ -1,0 +1,133 @@
+"""Crash safety: SIGKILL the sweeper again and again in the middle of delivery.
+
+A `dondoc sweep` process delivering ~500 emails to the loopback SMTP server is killed at random
+moments (always after the server has taken at least one new message, so the kill lands during
+delivery), 20 times; then a last sweep finishes the job. Nothing may be lost: every contact gets
+its reminder. Duplicates are bounded: dondoc sends one message at a time per process and marks it
+`sent` right after the server accepts it, so each kill can leave at most the one message in
+flight accepted but unrecorded, which the next sweep sends again (at most 1 duplicate per kill).
+
+A killed sweeper's claimed rows stay `sending` until their lease (LEASE, 10 minutes after that
+sweep's `--at` instant) runs out; only then does a later sweep release and take them over. That is
+the designed behaviour, so each sweep here runs 11 minutes (one lease and a bit) after the last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from dondoc.db import get_engine, transaction
+from dondoc.delivery import LEASE
+from dondoc.models import Notification
+from tests.smtp_server import SMTPServer
+
+VN = dt.timezone(dt.timedelta(hours=7))
+INIT_AT = "2026-11-20T09:00+07:00"
+FIRST_SWEEP = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)
+STEP = LEASE + dt.timedelta(minutes=1)  # past the previous sweeper's lease
+PER_AGENCY = 10  # 50 agencies x 10 = 500 email contacts
+KILLS = 20
+DEADLINE_SECONDS = 120  # a bound on the whole kill loop, far above its usual run time
+
+
+def _prepare(cli: Any, workdir: Path, env: dict[str, str]) -> set[str]:
+    assert cli("init", "--at", INIT_AT, env=env).code == 0
+    board = cli(
+        "status", "--format", "json", "--period", "2026", "--obligation", "annual-report", env=env
+    )
+    assert board.code == 0, board.err
+    codes = sorted({row["agency"] for row in json.loads(board.out)})
+    assert len(codes) == 50
+    addresses = {  # agency codes may be Vietnamese (BGDĐT): number them for ASCII addresses
+        f"vt{i}.a{n}@crash.test": code for n, code in enumerate(codes) for i in range(PER_AGENCY)
+    }
+    csv = workdir / "contacts.csv"
+    csv.write_text(
+        "agency,channel,target,role\n"
+        + "".join(f"{code},email,{addr},focal\n" for addr, code in addresses.items()),
+        encoding="utf-8",
+    )
+    imported = cli("contacts", "import", str(csv), env=env)
+    assert imported.code == 0, imported.err
+    return set(addresses)
+
+
+def _start_sweep(workdir: Path, env: dict[str, str], at: dt.datetime) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "dondoc.cli", "sweep", "--at", at.isoformat()],
+        cwd=workdir,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def test_killed_sweepers_lose_nothing_and_duplicate_at_most_once_per_kill(
+    database_url: str, smtp_server: SMTPServer, cli: Any, workdir: Path
+) -> None:
+    url = database_url  # SQLite, and PostgreSQL (a fresh database) under the postgres mark
+    env = {"DONDOC_DATABASE_URL": url, "DONDOC_SMTP_URL": smtp_server.url}
+    addresses = _prepare(cli, workdir, env)
+    rng = random.Random(20261125)
+    started = time.monotonic()
+    kills, finished_early, at = 0, 0, FIRST_SWEEP
+    while kills < KILLS:
+        assert time.monotonic() - started < DEADLINE_SECONDS, f"only {kills} kills so far"
+        before = len(smtp_server.messages)
+        proc = _start_sweep(workdir, env, at)
+        try:
+            poll_until = time.monotonic() + 30
+            while len(smtp_server.messages) == before and proc.poll() is None:
+                assert time.monotonic() < poll_until, "the sweep sent nothing within 30 s"
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.05))
+            if proc.poll() is None:
+                proc.kill()  # SIGKILL: no cleanup, no rollback handlers, claims left behind
+                kills += 1
+            else:
+                finished_early += 1  # the whole outbox went out before the kill
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            _, err = proc.communicate(timeout=30)
+        assert proc.returncode in (0, -9), err
+        if finished_early:
+            break
+        at += STEP
+    final = _start_sweep(workdir, env, at + STEP)
+    out, err = final.communicate(timeout=120)
+    assert final.returncode == 0, f"{out}\n{err}"
+    took = time.monotonic() - started
+
+    received = Counter(r for m in smtp_server.messages for r in m.recipients)
+    lost = addresses - set(received)
+    duplicates = sum(received.values()) - len(received)
+    engine_name = url.split(":")[0]
+    print(
+        f"\n{engine_name}: kills {kills}, messages received {sum(received.values())}"
+        f" for {len(addresses)} contacts, lost {len(lost)}, duplicates {duplicates}, {took:.1f}s"
+    )
+    assert set(received) <= addresses
+    assert not lost, f"never delivered: {sorted(lost)[:5]}..."
+    assert duplicates <= kills
+    assert kills == KILLS, "the outbox emptied before every kill landed: send more messages"
+
+    engine = get_engine(url)
+    with transaction(engine) as session:
+        rows = list(session.execute(select(Notification)).scalars())
+    engine.dispose()
+    assert rows and {n.status for n in rows} == {"sent"}, Counter(n.status for n in rows)
+    assert all(n.claim_token is None and n.claimed_until is None for n in rows)
