@@ -9,7 +9,6 @@ batches in turn, so their claims really interleave instead of one process taking
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -24,9 +23,9 @@ from sqlalchemy import select
 
 from dondoc.db import get_engine, transaction
 from dondoc.models import Notification
+from tests.seeding import seed_with_contacts
 from tests.smtp_server import SMTPServer
 
-INIT_AT = "2026-11-20T09:00+07:00"
 SWEEP_AT = "2026-11-25T08:30+07:00"
 PER_AGENCY = 4  # 50 agencies x 4 = 200 email contacts
 SWEEPERS = 2
@@ -42,27 +41,7 @@ def _env(url: str, smtp: SMTPServer) -> dict[str, str]:
 
 
 def _prepare(cli: Any, workdir: Path, env: dict[str, str]) -> set[str]:
-    """A fresh database with the seed directive and PER_AGENCY email contacts per agency."""
-    done = cli("init", "--at", INIT_AT, env=env)
-    assert done.code == 0, done.err
-    board = cli(
-        "status", "--format", "json", "--period", "2026", "--obligation", "annual-report", env=env
-    )
-    assert board.code == 0, board.err
-    codes = sorted({row["agency"] for row in json.loads(board.out)})
-    assert len(codes) == 50
-    addresses = {  # agency codes may be Vietnamese (BGDĐT): number them for ASCII addresses
-        f"vt{i}.a{n}@race.test": code for n, code in enumerate(codes) for i in range(PER_AGENCY)
-    }
-    csv = workdir / "contacts.csv"
-    csv.write_text(
-        "agency,channel,target,role\n"
-        + "".join(f"{code},email,{addr},focal\n" for addr, code in addresses.items()),
-        encoding="utf-8",
-    )
-    imported = cli("contacts", "import", str(csv), "--replace", env=env)
-    assert imported.code == 0, imported.err
-    return set(addresses)
+    return seed_with_contacts(cli, workdir, env, per_agency=PER_AGENCY, domain="race.test")
 
 
 def _race(workdir: Path, env: dict[str, str]) -> tuple[float, list[int]]:

@@ -15,7 +15,6 @@ the designed behaviour, so each sweep here runs 11 minutes (one lease and a bit)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import subprocess
@@ -30,10 +29,10 @@ from sqlalchemy import select
 from dondoc.db import get_engine, transaction
 from dondoc.delivery import LEASE
 from dondoc.models import Notification
+from tests.seeding import seed_with_contacts
 from tests.smtp_server import SMTPServer
 
 VN = dt.timezone(dt.timedelta(hours=7))
-INIT_AT = "2026-11-20T09:00+07:00"
 FIRST_SWEEP = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)
 STEP = LEASE + dt.timedelta(minutes=1)  # past the previous sweeper's lease
 PER_AGENCY = 10  # 50 agencies x 10 = 500 email contacts
@@ -42,25 +41,7 @@ DEADLINE_SECONDS = 120  # a bound on the whole kill loop, far above its usual ru
 
 
 def _prepare(cli: Any, workdir: Path, env: dict[str, str]) -> set[str]:
-    assert cli("init", "--at", INIT_AT, env=env).code == 0
-    board = cli(
-        "status", "--format", "json", "--period", "2026", "--obligation", "annual-report", env=env
-    )
-    assert board.code == 0, board.err
-    codes = sorted({row["agency"] for row in json.loads(board.out)})
-    assert len(codes) == 50
-    addresses = {  # agency codes may be Vietnamese (BGDĐT): number them for ASCII addresses
-        f"vt{i}.a{n}@crash.test": code for n, code in enumerate(codes) for i in range(PER_AGENCY)
-    }
-    csv = workdir / "contacts.csv"
-    csv.write_text(
-        "agency,channel,target,role\n"
-        + "".join(f"{code},email,{addr},focal\n" for addr, code in addresses.items()),
-        encoding="utf-8",
-    )
-    imported = cli("contacts", "import", str(csv), env=env)
-    assert imported.code == 0, imported.err
-    return set(addresses)
+    return seed_with_contacts(cli, workdir, env, per_agency=PER_AGENCY, domain="crash.test")
 
 
 def _start_sweep(workdir: Path, env: dict[str, str], at: dt.datetime) -> subprocess.Popen[str]:
