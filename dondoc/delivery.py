@@ -158,14 +158,10 @@ def _deliver_one(engine: Engine, ctx: RunContext, rows: list[_Row], tally: Deliv
     if not live:
         return
     contact = live[0].contact
-    secrets = _secrets(ctx)
+    secrets = configured_secrets(ctx.settings)
     url = apprise_url_for(contact.channel, contact.target, ctx.settings)
     result = deliver(url, render_message(_message(live, ctx)), secrets=secrets)
     _record(engine, ctx, live, result, tally)
-
-
-def _secrets(ctx: RunContext) -> list[str]:
-    return configured_secrets(ctx.settings)
 
 
 def _record(

@@ -61,17 +61,19 @@ def coordinator_targets(ctx: RunContext) -> list[str]:
     return [t.strip() for t in raw.split(",") if t.strip()]
 
 
-def send_digest(ctx: RunContext) -> list[tuple[str, DeliveryResult]]:
-    """One digest per coordinator contact (an email address or an Apprise URL)."""
-    message = render_digest(ctx)
+def send_to_coordinator(
+    ctx: RunContext, message: RenderedMessage
+) -> list[tuple[str, DeliveryResult]]:
+    """``message`` to each coordinator contact (an email address or an Apprise URL), each
+    shown as it may be printed (an Apprise URL only through its privacy form)."""
     results = []
     for target in coordinator_targets(ctx):
         channel = "apprise" if "://" in target else "email"
         url = apprise_url_for(channel, target, ctx.settings)
         shown = privacy_url(target) if channel == "apprise" else target
-        results.append((shown, deliver(url, message, secrets=_secrets(ctx))))
+        results.append((shown, deliver(url, message, secrets=configured_secrets(ctx.settings))))
     return results
 
 
-def _secrets(ctx: RunContext) -> list[str]:
-    return configured_secrets(ctx.settings)
+def send_digest(ctx: RunContext) -> list[tuple[str, DeliveryResult]]:
+    return send_to_coordinator(ctx, render_digest(ctx))

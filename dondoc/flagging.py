@@ -11,8 +11,7 @@ from dondoc.context import RunContext
 from dondoc.db import rows_affected, transaction
 from dondoc.deadlines import local_date
 from dondoc.models import Agency, Contact, Event
-from dondoc.notifications.channels import apprise_url_for, configured_secrets, privacy_url
-from dondoc.notifications.deliver import deliver
+from dondoc.notifications.channels import privacy_url
 from dondoc.notifications.render import render_named
 from dondoc.notifications.wording import vn_date
 
@@ -51,7 +50,7 @@ def flag_contact(
 
 
 def alert_coordinator(ctx: RunContext, contact: Contact, agency: Agency, reason: str) -> None:
-    from dondoc.digest import coordinator_targets
+    from dondoc.digest import send_to_coordinator
 
     subject = f"[Cảnh báo] Không gửi được thông báo tới {agency.name}"
     message = render_named(
@@ -65,7 +64,4 @@ def alert_coordinator(ctx: RunContext, contact: Contact, agency: Agency, reason:
         reason=reason,
         today=vn_date(local_date(ctx.now, ctx.tz)),
     )
-    for target in coordinator_targets(ctx):
-        channel = "apprise" if "://" in target else "email"
-        url = apprise_url_for(channel, target, ctx.settings)
-        deliver(url, message, secrets=configured_secrets(ctx.settings))
+    send_to_coordinator(ctx, message)

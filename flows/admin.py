@@ -12,7 +12,7 @@ from prefect.artifacts import create_markdown_artifact
 from dondoc.config.settings import get_settings
 from dondoc.digest import coordinator_targets, digest_lines, send_digest
 from dondoc.flows.artifacts import publish_boards
-from dondoc.flows.common import context_at
+from dondoc.flows.common import context_at, local_time
 from dondoc.flows.sweep import sweep_flow
 from dondoc.service import engine_for, load_spec
 from dondoc.sweep import PlannedMessage, plan_step, preview
@@ -43,7 +43,7 @@ def send_now_flow(dry_run: bool = True, at: dt.datetime | None = None) -> dict[s
     if not dry_run:
         return sweep_flow(at=ctx.now)
     planned = preview(engine_for(ctx.settings), ctx)
-    local = ctx.now.astimezone(_zone())
+    local = local_time(ctx.now)
     create_markdown_artifact(
         key="send-now-preview", markdown=_preview_markdown(planned, local),
         description="Xem trước: những gì sẽ được gửi nếu chạy thật",
@@ -94,9 +94,3 @@ def load_directive_flow(path: str) -> dict[str, object]:
     result = load_spec(settings, context_at(None, settings), Path(path))
     return {"directive": result.directive, "obligations": result.obligations,
             "tasks_created": result.tasks_created}  # fmt: skip
-
-
-def _zone() -> dt.tzinfo:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(get_settings().timezone)

@@ -17,7 +17,7 @@ from dondoc.board import BoardRow, board_rows
 from dondoc.board_format import COLUMNS_VI
 from dondoc.db import transaction
 from dondoc.delivery import DeliveryTally
-from dondoc.flows.common import context_at
+from dondoc.flows.common import context_at, local_time
 from dondoc.models import Document, Obligation, Task
 from dondoc.service import engine_for
 
@@ -81,7 +81,7 @@ def publish_summary(at: dt.datetime, queued: int, tally: DeliveryTally) -> None:
     create_markdown_artifact(
         key="sweep-summary",
         markdown=(
-            f"# Kết quả rà soát ngày {context_at(at).now.astimezone(_tz()):%d/%m/%Y %H:%M}\n\n"
+            f"# Kết quả rà soát ngày {local_time(at):%d/%m/%Y %H:%M}\n\n"
             f"- Nhắc hạn đã xếp hàng: {queued}\n- Thư đã gửi: {tally.messages}\n"
             f"- Đã gửi thành công: {tally.sent}; chờ gửi lại: {tally.failed}; "
             f"ngừng gửi: {tally.given_up}; đã hủy: {tally.cancelled}\n\n"
@@ -89,11 +89,3 @@ def publish_summary(at: dt.datetime, queued: int, tally: DeliveryTally) -> None:
         ),
         description="Những gì lần rà soát này đã gửi (địa chỉ kênh đã che thông tin bí mật)",
     )
-
-
-def _tz() -> dt.tzinfo:
-    from zoneinfo import ZoneInfo
-
-    from dondoc.config.settings import get_settings
-
-    return ZoneInfo(get_settings().timezone)

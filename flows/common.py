@@ -13,6 +13,14 @@ def context_at(at: dt.datetime | None, settings: Settings | None = None) -> RunC
     return make_context(settings or get_settings(), at)
 
 
+def local_time(at: dt.datetime | None) -> dt.datetime:
+    """``at`` (or now) in the configured time zone, for run names and dashboard text."""
+    from zoneinfo import ZoneInfo
+
+    settings = get_settings()
+    return make_context(settings, at).now.astimezone(ZoneInfo(settings.timezone))
+
+
 def tag_current_run(*tags: str) -> None:
     """Tag the running flow run (e.g. ``agency:01``) so the dashboard can filter by it; flow-run
     tags are otherwise fixed when the run is created, before its parameters are read."""

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from dondoc.config.settings import get_settings
 from dondoc.deadlines import is_send_time
 from dondoc.delivery import DeliveryTally
 from dondoc.flows.artifacts import publish_boards, publish_summary
-from dondoc.flows.common import context_at
+from dondoc.flows.common import context_at, local_time
 from dondoc.service import engine_for
 from dondoc.sweep import SweepSummary, deliver_step, plan_step, queue_step
 
@@ -43,14 +41,7 @@ def _run_name() -> str:
     at = flow_run.parameters.get("at") or dt.datetime.now(dt.UTC)
     if isinstance(at, str):
         at = dt.datetime.fromisoformat(at)
-    local = context_at(at).now.astimezone(_tz())
-    return f"sweep {local:%Y-%m-%d %H:%M}"
-
-
-def _tz() -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(get_settings().timezone)
+    return f"sweep {local_time(at):%Y-%m-%d %H:%M}"
 
 
 @flow(name="sweep", flow_run_name=_run_name, log_prints=True)
