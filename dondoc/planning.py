@@ -80,12 +80,13 @@ def _insert_period_tasks(
     t = task_timing(obligation, period, ctx)
     already = exists().where(
         col(Task.obligation_id) == obligation.id,
-        col(Task.agency_id) == col(Assignment.agency_id),
+        col(Task.origin_agency_id) == col(Assignment.agency_id),
         col(Task.period) == period.label,
     )
     source = select(
         literal(obligation.id).label("obligation_id"),
         col(Assignment.agency_id),
+        col(Assignment.agency_id).label("origin_agency_id"),
         literal(period.label).label("period"),
         literal(t.due_day, table_of(Task).c.due_day.type).label("due_day"),
         literal(t.due_at, UTCDateTime()).label("due_at"),

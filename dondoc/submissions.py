@@ -72,7 +72,7 @@ def find_task(
     task: Task | None = session.execute(
         select(Task).where(
             col(Task.obligation_id) == obligation.id,
-            col(Task.agency_id) == agency.id,
+            col(Task.origin_agency_id) == agency.id,
             col(Task.period) == parsed.label,
         )
     ).scalar_one_or_none()
@@ -89,6 +89,7 @@ def find_task(
     task = Task(
         obligation_id=obligation.id or 0,
         agency_id=agency.id or 0,
+        origin_agency_id=agency.id or 0,
         period=parsed.label,
         due_day=timing.due_day,
         due_at=timing.due_at,

@@ -40,6 +40,10 @@ class Agency(AgencyBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = Field(default=None, foreign_key="agency.id")
     active: bool = True
+    # Succession (e.g. the 2025 merger of provinces): from ``dissolved_on`` the agency no longer
+    # exists; its open tasks pass to ``successor_id`` while its history stays with it.
+    dissolved_on: dt.date | None = None
+    successor_id: int | None = Field(default=None, foreign_key="agency.id")
 
 
 class ContactBase(SQLModel):

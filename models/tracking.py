@@ -40,6 +40,10 @@ class Obligation(ObligationBase, table=True):
     overdue_first_day: int = 1
     overdue_every_days: int = 7
     escalate_after_days: int = 7
+    # The data cut-off (Decree 09/2019/NĐ-CP): the last day of data a period's report covers,
+    # placed like the deadline (month within the period, day); null when none is set.
+    cutoff_month: int | None = None
+    cutoff_day: int | None = None
     active: bool = True
 
 
@@ -59,13 +63,16 @@ class TaskBase(SQLModel):
 
 class Task(TaskBase, table=True):
     __table_args__ = (
-        UniqueConstraint("obligation_id", "agency_id", "period", name="uq_task_period"),
+        UniqueConstraint("obligation_id", "origin_agency_id", "period", name="uq_task_period"),
         Index("ix_task_next_stage_at", "next_stage_at"),
         Index("ix_task_status_due_at", "status", "due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     obligation_id: int = Field(foreign_key="obligation.id", index=True)
+    # The agency that holds the task now (is reminded, reports, shows on the board) ...
     agency_id: int = Field(foreign_key="agency.id", index=True)
+    # ... and the one it was assigned to: they differ once a successor inherits an open task.
+    origin_agency_id: int = Field(foreign_key="agency.id", index=True)
     remind_from_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     # When the next reminder stage falls due: the sweep reads only rows with this <= now.
     next_stage_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
