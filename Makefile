@@ -42,7 +42,8 @@ typecheck: install
 	rm -rf build/typecheck && mkdir -p build/typecheck/dondoc
 	for f in dondoc/*; do ln -s ../../../$$f build/typecheck/dondoc/; done
 	for d in flows models notifications config migrations; do ln -s ../../../$$d build/typecheck/dondoc/$$d; done
-	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p dondoc
+	ln -s ../../bench build/typecheck/bench
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p dondoc -p bench
 
 bench: install
 	$(BIN)/python -m bench

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -31,6 +31,8 @@ class CalendarOverrides:
     days_off: frozenset[dt.date] = frozenset()
     working_days: frozenset[dt.date] = frozenset()
     not_days_off: frozenset[dt.date] = frozenset()
+    # "reason — source" of every listed day, for people (`dondoc calendar`); not compared.
+    reasons: Mapping[dt.date, str] = field(default_factory=dict, compare=False)
 
 
 class _Reader:
@@ -53,14 +55,14 @@ class _Reader:
             out[key.value] = value
         return out
 
-    def entries(self, node: yaml.Node, name: str) -> list[tuple[dt.date, yaml.Node]]:
+    def entries(self, node: yaml.Node, name: str) -> list[tuple[dt.date, yaml.Node, str]]:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return []
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, name, "expected a list of {date, reason, source} entries")
         return [self.entry(item, f"{name}[{i}]") for i, item in enumerate(node.value)]
 
-    def entry(self, node: yaml.Node, where: str) -> tuple[dt.date, yaml.Node]:
+    def entry(self, node: yaml.Node, where: str) -> tuple[dt.date, yaml.Node, str]:
         fields = self.mapping(node, where)
         for key, value in fields.items():
             if key not in _REQUIRED:
@@ -78,7 +80,8 @@ class _Reader:
             day = None
         if day is None:
             raise self.fail(fields["date"], f"{where}.date", f"{text!r} is not a YYYY-MM-DD date")
-        return day, fields["date"]
+        reason = f"{str(fields['reason'].value).strip()} — {str(fields['source'].value).strip()}"
+        return day, fields["date"], reason
 
     def read(self) -> CalendarOverrides:
         try:
@@ -94,14 +97,22 @@ class _Reader:
             if key not in _LISTS:
                 raise self.fail(value, key, f"unknown section (allowed: {', '.join(_LISTS)})")
         found: dict[str, dict[dt.date, yaml.Node]] = {}
+        reasons: dict[dt.date, str] = {}
         for name in _LISTS:
             found[name] = {}
-            for i, (day, node) in enumerate(self.entries(top[name], name) if name in top else []):
+            listed = self.entries(top[name], name) if name in top else []
+            for i, (day, node, reason) in enumerate(listed):
                 if day in found[name]:
                     raise self.fail(node, f"{name}[{i}].date", f"{day} is listed twice")
                 found[name][day] = node
+                reasons[day] = reason
         self.check(found)
-        return CalendarOverrides(*(frozenset(found[name]) for name in _LISTS))
+        return CalendarOverrides(
+            frozenset(found["days_off"]),
+            frozenset(found["working_days"]),
+            frozenset(found["not_days_off"]),
+            reasons=reasons,
+        )
 
     def check(self, found: dict[str, dict[dt.date, yaml.Node]]) -> None:
         for day, node in found["working_days"].items():
@@ -128,4 +139,5 @@ def work_calendar(years: Iterable[int], overrides: CalendarOverrides) -> WorkCal
         extra_days_off=overrides.days_off,
         extra_working_days=overrides.working_days,
         not_days_off=overrides.not_days_off,
+        reasons={d: r for d, r in overrides.reasons.items() if d not in overrides.not_days_off},
     )

@@ -24,8 +24,15 @@ class Settings(BaseSettings):
     # An Apprise mailto:// or mailtos:// sender URL; it may hold a password, hence secret.
     smtp_url: SecretStr | None = None
     outbox_dir: Path = Field(default_factory=lambda: Path.cwd() / "data" / "outbox")
+    drafts_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "drafts",
+        description="Where the import-dispatch flow writes draft directive specs.",
+    )
     calendar_file: Path | None = Field(
         default=None, description="Extra days off / working Saturdays (YAML); bundled if unset."
+    )
+    feeds_dir: Path | None = Field(
+        default=None, description="Folder where sweeps refresh the ICS calendar feeds; unset: none."
     )
     send_hour: int = Field(default=8, ge=0, le=23, description="Local hour messages go out.")
     batch_size: int = Field(default=1000, ge=1)

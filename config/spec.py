@@ -10,7 +10,14 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 Recurrence = Literal["once", "monthly", "quarterly", "half-yearly", "yearly"]
 
@@ -23,6 +30,7 @@ PERIOD_PATTERNS: dict[str, str] = {
 }
 MONTHS_IN_PERIOD = {"quarterly": 3, "half-yearly": 6, "yearly": 12}
 ObligationKind = Literal["plan", "inspection", "report"]
+DECREE_09 = "decree-09"  # the cut-off shorthand: Decree 09/2019/NĐ-CP, Art. 12
 
 
 class _Strict(BaseModel):
@@ -54,6 +62,15 @@ class DeadlineSpec(_Strict):
     chosen_by: Literal["document", "coordinator"] = "document"
 
 
+class CutoffSpec(_Strict):
+    """The last day of data a period's report covers (Decree 09/2019/NĐ-CP, Art. 12), placed
+    like the deadline: ``month`` within the period (absent for monthly), ``day`` of that month.
+    The data of a period run from the day after the previous period's cut-off to this day."""
+
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
 class ReminderSpec(_Strict):
     before_days: tuple[int, ...] = (30, 14, 7, 3, 1)
     overdue_first_day: int = Field(default=1, ge=1)
@@ -71,8 +88,40 @@ class ObligationSpec(_Strict):
         default=None, description="null: the document sets no date; tracked without reminders"
     )
     first_period: str | None = Field(default=None, description="First period tracked, e.g. 2017")
+    cutoff: CutoffSpec | Literal["decree-09"] | None = Field(
+        default=None, description="Data cut-off: {month, day} or decree-09 (the Art. 12 default)"
+    )
     reminders: ReminderSpec = ReminderSpec()
     note: str | None = None
+
+    @field_validator("cutoff", mode="wrap")
+    @classmethod
+    def _cutoff_shape(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        # One branch at a time, so an error names the field, not each member of the union.
+        if isinstance(value, dict):
+            return CutoffSpec.model_validate(value)
+        if value is not None and value != DECREE_09:
+            raise ValueError(f"write {{month: M, day: D}} or {DECREE_09}")
+        return handler(value)
+
+    @model_validator(mode="after")
+    def _cutoff_fits_recurrence(self) -> ObligationSpec:
+        c = self.cutoff
+        if c is None:
+            return self
+        if self.recurrence == "once":
+            raise ValueError("cutoff: a data cut-off needs a recurring obligation")
+        if not isinstance(c, CutoffSpec):
+            return self
+        limit = MONTHS_IN_PERIOD.get(self.recurrence)
+        if limit is None and c.month is not None:
+            raise ValueError("cutoff.month is not used for a monthly obligation: give the day")
+        if limit is not None and (c.month is None or c.month > limit):
+            raise ValueError(
+                f"cutoff.month is the month within the period: 1 to {limit} for a "
+                f"{self.recurrence} obligation"
+            )
+        return self
 
     @model_validator(mode="after")
     def _first_period_fits_recurrence(self) -> ObligationSpec:

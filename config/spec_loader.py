@@ -8,6 +8,7 @@ to 12 (got 13)``. The format is described in docs/spec-format.md.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,13 @@ class AgencyRecord(BaseModel):
     kind: AgencyKind
     parent: str | None = None
     groups: tuple[str, ...] = ()
+    # Succession (config/successions.py): no longer exists from `dissolved_on`, its open tasks
+    # pass to `successor`; or continues under a new name from `renamed_on`.
+    dissolved_on: dt.date | None = None
+    successor: str | None = None
+    former_name: str | None = None
+    former_short_name: str | None = None
+    renamed_on: dt.date | None = None
 
 
 class _AgencyFile(BaseModel):
@@ -115,6 +123,10 @@ def load_agencies(path: Path | None = None) -> list[AgencyRecord]:
         parent = record.parent
         if parent is not None and (parent not in seen or parent == record.code):
             _raise_at(path, root, ("agencies", i, "parent"), "unknown parent agency", parent)
+        successor = record.successor
+        if successor is not None and (successor not in seen or successor == record.code):
+            loc = ("agencies", i, "successor")
+            _raise_at(path, root, loc, "unknown successor agency", successor)
     return records
 
 
@@ -122,6 +134,17 @@ def bundled_spec_paths() -> list[Path]:
     """The directive specs shipped with dondoc (config/data/directives/*.yaml), sorted by name."""
     folder = DATA_DIR / "directives"
     return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def spec_location(path: Path, loc: Loc) -> str:
+    """Where a field is, as errors name it: ``24-CT-TTg.yaml:72: obligations[2].cutoff`` (for
+    warnings about a spec that loaded)."""
+    root: yaml.Node | None = None
+    with contextlib.suppress(SpecError):
+        root, _ = _parse(path)
+    line = _line_of(root, loc)
+    where = path.name if line is None else f"{path.name}:{line}"
+    return f"{where}: {_field(loc)}"
 
 
 def resolve_addressees(

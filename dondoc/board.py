@@ -7,8 +7,11 @@ import datetime as dt
 from sqlalchemy import case, func, select
 from sqlmodel import Session, SQLModel, col
 
+from dondoc.cutoff import window_vi
 from dondoc.deadlines import days_between
+from dondoc.lineage import inherited_from, name_at, task_day
 from dondoc.models import Agency, Document, Notification, Obligation, Submission, Task
+from dondoc.rules import cutoff_window_of
 
 STATUS_LABELS_VI = {
     "pending": "Chưa đến hạn",
@@ -30,6 +33,11 @@ class BoardRow(SQLModel):
     obligation_title: str
     period: str
     due_date: dt.date | None
+    # The data the report covers (Decree 09/2019/NĐ-CP, Art. 12), shown beside the deadline so
+    # the coordinator sees a deadline that falls before the cut-off; None without a cut-off.
+    cutoff_start: dt.date | None = None
+    cutoff_end: dt.date | None = None
+    cutoff_window: str | None = None  # "15/12/2025–14/12/2026"
     status: str
     status_label: str
     submitted_on: dt.date | None
@@ -37,6 +45,12 @@ class BoardRow(SQLModel):
     days_late: int | None
     reminders_sent: int
     reminders_waiting: int = 0  # queued or being retried: the delivery backlog
+    # Lineage (docs/succession.md): `agency` holds the task; it was assigned to the origin,
+    # named as it was when the task fell due; `inherited_from` reads "Hà Giang (đến
+    # 30/06/2025)" for a task taken over from a dissolved or renamed agency, else None.
+    origin_agency_code: str | None = None
+    origin_agency: str | None = None
+    inherited_from: str | None = None
 
 
 def board_rows(
@@ -45,7 +59,10 @@ def board_rows(
     directive: str | None = None,
     period: str | None = None,
     obligation: str | None = None,
+    agency: str | None = None,
 ) -> list[BoardRow]:
+    """The board, filtered by directive number, period, obligation code and the code of the
+    agency that holds the tasks (its own and those it took over)."""
     state = col(Notification.status)
     sent = (
         select(
@@ -81,10 +98,24 @@ def board_rows(
         query = query.where(col(Task.period) == period)
     if obligation:
         query = query.where(col(Obligation.code) == obligation)
+    if agency:
+        query = query.where(col(Agency.code) == agency)
+    agencies = {a.id: a for a in session.execute(select(Agency)).scalars()}
     return [
-        _row(task, agency, ob, number, received, doc, (n or 0, waiting or 0))
-        for task, agency, ob, number, received, doc, n, waiting in session.execute(query).tuples()
+        _row(task, holder, ob, number, received, doc, (n or 0, waiting or 0)).model_copy(
+            update=_lineage(task, holder, agencies[task.origin_agency_id])
+        )
+        for task, holder, ob, number, received, doc, n, waiting in session.execute(query).tuples()
     ]
+
+
+def _lineage(task: Task, holder: Agency, origin: Agency) -> dict[str, object]:
+    day = task_day(task.due_day, task.created_at.date())
+    return {
+        "origin_agency_code": origin.code,
+        "origin_agency": name_at(origin, day),
+        "inherited_from": inherited_from(holder, origin, day),
+    }
 
 
 def _row(
@@ -99,6 +130,7 @@ def _row(
     late = None
     if received is not None and task.due_day is not None:
         late = max(0, days_between(task.due_day, received))
+    window = cutoff_window_of(ob, task.period)
     return BoardRow(
         agency=agency.code,
         agency_name=agency.name,
@@ -107,6 +139,9 @@ def _row(
         obligation_title=ob.title,
         period=task.period,
         due_date=task.due_day,
+        cutoff_start=window[0] if window else None,
+        cutoff_end=window[1] if window else None,
+        cutoff_window=window_vi(window) if window else None,
         status=task.status,
         status_label=STATUS_LABELS_VI[task.status],
         submitted_on=received,

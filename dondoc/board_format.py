@@ -18,12 +18,24 @@ COLUMNS_VI = (
     ("obligation", "Nhiệm vụ"),
     ("period", "Kỳ"),
     ("due_date", "Hạn"),
+    ("cutoff_window", "Kỳ số liệu"),
     ("status_label", "Tình trạng"),
     ("submitted_on", "Ngày nhận"),
     ("document", "Số văn bản"),
     ("reminders_sent", "Đã nhắc"),
     ("reminders_waiting", "Chờ gửi"),
 )
+
+# Shown after "Cơ quan" only when some row holds a task taken over from another agency.
+LINEAGE_COLUMN = ("inherited_from", "Kế thừa từ")
+
+
+def columns_for(rows: Sequence[BoardRow]) -> tuple[tuple[str, str], ...]:
+    """The table's columns: COLUMNS_VI, with the lineage column when any row needs it."""
+    if not any(r.inherited_from for r in rows):
+        return COLUMNS_VI
+    at = [key for key, _ in COLUMNS_VI].index("agency_name") + 1
+    return (*COLUMNS_VI[:at], LINEAGE_COLUMN, *COLUMNS_VI[at:])
 
 
 def _cell(value: object) -> str:
@@ -37,8 +49,9 @@ def _cell(value: object) -> str:
 def _table(rows: Sequence[BoardRow]) -> str:
     if not rows:
         return "Không có nhiệm vụ nào phù hợp.\n"
-    cells = [[_cell(getattr(r, key)) for key, _ in COLUMNS_VI] for r in rows]
-    headers = [label for _, label in COLUMNS_VI]
+    columns = columns_for(rows)
+    cells = [[_cell(getattr(r, key)) for key, _ in columns] for r in rows]
+    headers = [label for _, label in columns]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dondoc import cli_calendar, cli_dispatch, cli_history, cli_ics
 from dondoc.errors import DondocError, InputError
 
 app = typer.Typer(
@@ -67,15 +68,21 @@ def _use_prefect() -> bool:
 
 
 @app.command()
-def init(at: AtOption = None) -> None:
+def init(
+    at: AtOption = None,
+    bundled: Annotated[
+        bool, typer.Option("--bundled/--no-bundled", help="Load the bundled directives.")
+    ] = True,
+) -> None:
     """Create or upgrade the database and load the bundled agencies and directives. Safe to
     run again: it never overwrites a directive the coordinator has since changed."""
     from dondoc.service import init as do_init
 
     ctx = _context(at)
-    results = do_init(ctx.settings, ctx)
+    results = do_init(ctx.settings, ctx, bundled=bundled)
     for r in results:
         typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} tasks")
+        _warn(r.warnings)
     typer.echo(f"database ready: {_safe_url(ctx.settings.database_url)}")
 
 
@@ -90,6 +97,12 @@ def load(
     ctx = _context(at)
     r = load_spec(ctx.settings, ctx, file)
     typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} new tasks")
+    _warn(r.warnings)
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @contacts_app.command("import")
@@ -144,8 +157,12 @@ def _print_summary(summary: dict[str, Any]) -> None:
     delivery = summary["delivery"]
     typer.echo(f"sweep as of {summary['at']}")
     typer.echo(f"  tasks created: {summary['tasks_created']}")
+    if summary.get("tasks_transferred"):
+        typer.echo(f"  tasks transferred to successors: {summary['tasks_transferred']}")
     changes = ", ".join(f"{k}: {v}" for k, v in summary["status_changes"].items()) or "none"
     typer.echo(f"  status changes: {changes}")
+    if summary.get("feeds"):
+        typer.echo(f"  calendar feeds refreshed: {summary['feeds']}")
     if not summary["send_window"]:
         typer.echo("  not a working-day send time: nothing sent")
         return
@@ -159,7 +176,14 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 @app.command()
 def submit(
-    agency: Annotated[str, typer.Option(help="Agency code, e.g. 01 or BXD.")],
+    agency: Annotated[
+        str,
+        typer.Option(
+            help="Code of the agency the task was assigned to, e.g. 01 or BXD; for a task "
+            "taken over from a dissolved province, that province's code (02 Hà Giang, now "
+            "held by 08 Tuyên Quang).",
+        ),
+    ],
     obligation: Annotated[str, typer.Option(help="Obligation code, e.g. annual-report.")],
     period: Annotated[str, typer.Option(help="Period, e.g. 2026, 2026-Q1, 2026-05, once.")],
     document: Annotated[str, typer.Option(help='The report\'s number/symbol, "SỐ/KÝ-HIỆU".')],
@@ -241,6 +265,10 @@ def status(
     period: Annotated[str | None, typer.Option(help="Period, e.g. 2026.")] = None,
     obligation: Annotated[str | None, typer.Option(help="Obligation code.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    agency: Annotated[
+        str | None,
+        typer.Option(help="Agency code: the tasks it holds, its own and those it took over."),
+    ] = None,
 ) -> None:
     """The compliance board: who is on time, late or silent."""
     from dondoc.board import board_rows
@@ -252,7 +280,11 @@ def status(
         raise InputError(f"--format {fmt!r}: choose table, json or csv", field="format")
     with transaction(engine_for(_settings())) as session:
         rows = board_rows(
-            session=session, directive=directive, period=period, obligation=obligation
+            session=session,
+            directive=directive,
+            period=period,
+            obligation=obligation,
+            agency=agency,
         )
     sys.stdout.write(render_board(rows, fmt))
 
@@ -352,6 +384,12 @@ def up(
     from dondoc.platform import run_main_job
 
     raise typer.Exit(run_main_job(host, port))
+
+
+app.command("calendar")(cli_calendar.calendar_command)
+app.command("ics")(cli_ics.ics_command)
+app.command("history")(cli_history.history_command)
+app.command("import-dispatch")(cli_dispatch.import_dispatch)
 
 
 def _safe_url(url: str) -> str:

@@ -24,18 +24,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Without it SQLAlchemy 2.1 reports -1 for an INSERT ... SELECT on PostgreSQL, so counts of
+# tasks made (sweep summaries, `dondoc init`) would be wrong there.
+_COUNTED = {"preserve_rowcount": True}
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, execution_options=_COUNTED)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(False))
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, execution_options=_COUNTED)
 
 
 @contextmanager
@@ -56,7 +61,7 @@ def rows_affected(result: Result[*tuple[Any, ...]]) -> int:
     ``Session.execute`` is typed as returning a plain ``Result``; for DML statements it is a
     ``CursorResult``, the class that carries ``rowcount``.
     """
-    return int(cast(CursorResult[*tuple[Any, ...]], result).rowcount or 0)
+    return max(0, int(cast(CursorResult[*tuple[Any, ...]], result).rowcount or 0))
 
 
 def alembic_config(url: str) -> Config:

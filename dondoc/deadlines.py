@@ -7,9 +7,11 @@ on local calendar days and handed out as aware UTC instants.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -43,19 +45,28 @@ _SATURDAY = 5
 class WorkCalendar:
     """Working days: Monday-Friday minus ``days_off``, plus the weekend days in ``working_days``.
 
-    A date in both sets is a day off: a declared holiday beats a swap.
+    A date in both sets is a day off: a declared holiday beats a swap. ``names`` says why a day
+    is off or worked (a holiday's name, an override's reason); it never changes which days work.
     """
 
-    __slots__ = ("days_off", "working_days")
+    __slots__ = ("days_off", "names", "working_days")
 
     def __init__(
-        self, days_off: Iterable[dt.date] = (), working_days: Iterable[dt.date] = ()
+        self,
+        days_off: Iterable[dt.date] = (),
+        working_days: Iterable[dt.date] = (),
+        names: Mapping[dt.date, str] | None = None,
     ) -> None:
         self.days_off: frozenset[dt.date] = frozenset(days_off)
         self.working_days: frozenset[dt.date] = frozenset(working_days)
+        self.names: Mapping[dt.date, str] = MappingProxyType(dict(names or {}))
 
     def __repr__(self) -> str:
         return f"WorkCalendar({len(self.days_off)} days off, {len(self.working_days)} worked)"
+
+    def name_of(self, day: dt.date) -> str | None:
+        """Why ``day`` is a day off or a worked weekend day, when the calendar knows."""
+        return self.names.get(day)
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.days_off:
@@ -83,14 +94,17 @@ def vietnam_calendar(
     extra_days_off: Iterable[dt.date] = (),
     extra_working_days: Iterable[dt.date] = (),
     not_days_off: Iterable[dt.date] = (),
+    reasons: Mapping[dt.date, str] | None = None,
 ) -> WorkCalendar:
     """Public holidays and swaps of the Labour Code 2019, Art. 111-112, as ``holidays.VN``
-    knows them (observed/compensatory days included), corrected by the operator's overrides."""
+    knows them (observed/compensatory days included), corrected by the operator's overrides.
+    ``reasons`` names the override days; the others take their Vietnamese holiday names."""
     return _vietnam_calendar(
         frozenset(years),
         frozenset(extra_days_off),
         frozenset(extra_working_days),
         frozenset(not_days_off),
+        frozenset((reasons or {}).items()),
     )
 
 
@@ -100,13 +114,35 @@ def _vietnam_calendar(
     extra_off: frozenset[dt.date],
     extra_worked: frozenset[dt.date],
     not_off: frozenset[dt.date],
+    reasons: frozenset[tuple[dt.date, str]],
 ) -> WorkCalendar:
     # holidays.VN lists 24/11 (Vietnam Culture Day) from 2026; its status as a day off is
     # unverified, so it is kept and the operator can cancel it under `not_days_off`.
     # country_holidays("VN") is holidays.VN, through the typed entry point.
     vn = holidays.country_holidays("VN", years=sorted(years), language="vi")
     days_off = (set(vn.keys()) - not_off) | extra_off
-    return WorkCalendar(days_off, set(vn.weekend_workdays) | extra_worked)
+    worked = set(vn.weekend_workdays) | extra_worked
+    names = {day: str(name) for day, name in vn.items() if day not in not_off}
+    names.update(_swap_names(names, worked))
+    names.update(reasons)
+    return WorkCalendar(days_off, worked, names)
+
+
+_SUBSTITUTE = re.compile(r"\(thay cho ngày (\d{2})/(\d{2})/(\d{4})\)")
+
+
+def _swap_names(names: Mapping[dt.date, str], worked: Iterable[dt.date]) -> dict[dt.date, str]:
+    """A worked weekend day named after the day off it pays for: holidays.VN names that day
+    "Ngày nghỉ (thay cho ngày 22/08/2026)" and keeps the worked day as a bare date."""
+    paid_for: dict[dt.date, dt.date] = {}
+    for day, name in names.items():
+        if m := _SUBSTITUTE.search(name):
+            paid_for[dt.date(int(m[3]), int(m[2]), int(m[1]))] = day
+    return {day: _worked_name(paid_for.get(day)) for day in worked}
+
+
+def _worked_name(day_off: dt.date | None) -> str:
+    return f"Làm việc bù cho ngày nghỉ {day_off:%d/%m/%Y}" if day_off else "Ngày làm việc bù"
 
 
 def last_acceptable_day(rule: DeadlineSpec, period: Period, cal: WorkCalendar) -> dt.date:

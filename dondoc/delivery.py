@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from dondoc.context import RunContext
 from dondoc.db import rows_affected, transaction
 from dondoc.deadlines import OPEN_STATUSES, days_between, local_date
 from dondoc.flagging import display_target, flag_contact
+from dondoc.lineage import inherited_from
 from dondoc.models import (
     Agency,
     Contact,
@@ -83,15 +85,18 @@ class _Row:
     contact: Contact
     directive: Document
     dispatch: Document | None
+    origin: Agency  # the agency the task was assigned to (differs once a successor holds it)
 
 
 def _claimed_rows(engine: Engine, token: str) -> list[_Row]:
     dispatch = table_of(Document).alias("dispatch")
+    origin = aliased(Agency, name="origin")
     query = (
-        select(Notification, Task, Obligation, Agency, Contact, Document, dispatch.c.id)
+        select(Notification, Task, Obligation, Agency, Contact, Document, dispatch.c.id, origin)
         .join(Task, col(Task.id) == col(Notification.task_id))
         .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
         .join(Agency, col(Agency.id) == col(Task.agency_id))
+        .join(origin, col(origin.id) == col(Task.origin_agency_id))
         .join(Contact, col(Contact.id) == col(Notification.contact_id))
         .join(Document, col(Document.id) == col(Obligation.directive_id))
         .outerjoin(dispatch, dispatch.c.id == col(Obligation.dispatch_id))
@@ -102,7 +107,8 @@ def _claimed_rows(engine: Engine, token: str) -> list[_Row]:
         result = session.execute(query).tuples().all()
         docs = {d.id: d for d in session.execute(select(Document)).scalars()}
     return [
-        _Row(n, t, o, a, c, d, docs.get(dispatch_id)) for n, t, o, a, c, d, dispatch_id in result
+        _Row(n, t, o, a, c, d, docs.get(dispatch_id), origin)
+        for n, t, o, a, c, d, dispatch_id, origin in result
     ]
 
 
@@ -119,6 +125,7 @@ def _line(row: _Row, today: dt.date) -> TaskLine:
         days_left=days_between(today, row.task.due_day),
         phrase=row.obligation.phrase,
         report_to=row.obligation.report_to,
+        inherited_from=inherited_from(row.agency, row.origin, row.task.due_day, official=True),
     )
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from dondoc.config.spec import DirectiveSpec, DocumentSpec, ObligationSpec
 from dondoc.config.spec_loader import AgencyRecord, resolve_addressees
+from dondoc.cutoff import cutoff_rule
 from dondoc.models import Agency, Assignment, Document, Obligation
 
 
@@ -26,13 +27,22 @@ def upsert_agencies(*, session: Session, records: Sequence[AgencyRecord]) -> int
         agency.short_name = record.short_name
         agency.kind = record.kind
         agency.groups = ",".join(record.groups)
+        agency.dissolved_on = record.dissolved_on
+        agency.former_name, agency.former_short_name = record.former_name, record.former_short_name
+        agency.renamed_on = record.renamed_on
         session.add(agency)
     session.flush()
     for record in records:
-        parent = existing.get(record.parent) if record.parent else None
-        existing[record.code].parent_id = parent.id if parent else None
+        agency = existing[record.code]
+        agency.parent_id = _id_of(existing, record.parent)
+        agency.successor_id = _id_of(existing, record.successor)
     session.flush()
     return created
+
+
+def _id_of(agencies: dict[str, Agency], code: str | None) -> int | None:
+    found = agencies.get(code) if code else None
+    return found.id if found else None
 
 
 def _upsert_document(
@@ -74,6 +84,9 @@ def _apply_obligation(obligation: Obligation, spec: ObligationSpec, report_to: s
     obligation.deadline_year_offset = d.year_offset if d else 0
     obligation.deadline_shift = d.shift_to_working_day if d else True
     obligation.deadline_chosen_by = d.chosen_by if d else "document"
+    cut = cutoff_rule(spec.cutoff, spec.recurrence)
+    obligation.cutoff_month = cut.month if cut else None
+    obligation.cutoff_day = cut.day if cut else None
     r = spec.reminders
     obligation.before_days = ",".join(str(n) for n in r.before_days)
     obligation.overdue_first_day = r.overdue_first_day

@@ -18,6 +18,7 @@ __all__ = [
     "parse_period",
     "period_containing",
     "periods_between",
+    "previous_period",
 ]
 
 # Months per period, and how many periods a year holds; "once" has no length.
@@ -124,6 +125,14 @@ def next_period(p: Period) -> Period:
     if p.index < 12 // _MONTHS[p.recurrence]:
         return Period(p.recurrence, p.year, p.index + 1)
     return Period(p.recurrence, p.year + 1, 1)
+
+
+def previous_period(p: Period) -> Period:
+    if p.recurrence == "once":
+        raise ValueError("a 'once' obligation has a single period; there is no previous one")
+    if p.index > 1:
+        return Period(p.recurrence, p.year, p.index - 1)
+    return Period(p.recurrence, p.year - 1, 12 // _MONTHS[p.recurrence])
 
 
 def periods_between(first: Period, last: Period) -> list[Period]:

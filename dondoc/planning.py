@@ -23,7 +23,8 @@ from dondoc.deadlines import (
     periods_between,
     reminder_window_start,
 )
-from dondoc.models import Assignment, Event, Obligation, Task, UTCDateTime, table_of
+from dondoc.lineage import ownership_day
+from dondoc.models import Agency, Assignment, Event, Obligation, Task, UTCDateTime, table_of
 from dondoc.rules import deadline_rule, recurrence_of, reminder_policy
 
 
@@ -95,9 +96,17 @@ def _insert_period_tasks(
         literal(t.status).label("status"),
         literal(ctx.now, UTCDateTime()).label("created_at"),
         literal(ctx.now, UTCDateTime()).label("updated_at"),
-    ).where(col(Assignment.obligation_id) == obligation.id, ~already)
+    ).where(col(Assignment.obligation_id) == obligation.id, ~already, _owes(t.due_day, period, ctx))
     columns = [c.name for c in source.selected_columns]
     return rows_affected(session.execute(insert(Task).from_select(columns, source)))
+
+
+def _owes(due_day: dt.date | None, period: Period, ctx: RunContext) -> ColumnElement[bool]:
+    """`dondoc.lineage.owes_task` for the assigned agency, as SQL: it is not dissolved, or was
+    dissolved after the day `ownership_day` gives."""
+    bound = ownership_day(due_day, local_date(ctx.now, ctx.tz), period.end)
+    dissolved = select(col(Agency.id)).where(col(Agency.dissolved_on) <= bound)
+    return col(Assignment.agency_id).not_in(dissolved)
 
 
 def retime_open_tasks(*, session: Session, ctx: RunContext, obligation: Obligation) -> int:

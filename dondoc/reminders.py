@@ -4,107 +4,129 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Integer, Row, any_, bindparam, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlmodel import Session
 
 from dondoc.context import RunContext
-from dondoc.deadlines import OPEN_STATUSES, Stage, is_send_time, next_stage_after, stage_due
-from dondoc.models import Contact, Notification, Obligation, Task, table_of
+from dondoc.db import rows_affected
+from dondoc.deadlines import (
+    OPEN_STATUSES,
+    ReminderPolicy,
+    Stage,
+    is_send_time,
+    next_stage_after,
+    stage_due,
+)
+from dondoc.models import Contact, Notification, Obligation, Task, UTCDateTime, table_of
 from dondoc.rules import reminder_policy
 
-
-def insert_ignoring_duplicates(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]]
-) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING: the unique key, not the caller, decides what is new."""
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    # RETURNING counts what was inserted on every engine; executemany rowcount is -1 on some.
-    result = session.execute(stmt.on_conflict_do_nothing().returning(table.c.id), list(rows))
-    return len(result.all())
+_TASK, _CONTACT, _OUTBOX = table_of(Task), table_of(Contact), table_of(Notification)
+DueRow = Row[tuple[Any, ...]]  # id, obligation_id, due_day, status
 
 
-def _due_tasks(session: Session, ctx: RunContext, after_id: int) -> list[tuple[Task, Obligation]]:
-    query = (
-        select(Task, Obligation)
-        .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
+def _due_ids(session: Session, ctx: RunContext) -> list[int]:
+    """Every task with ``next_stage_at <= now``, in id order: one pass over the index (ids only,
+    a few MB even for a million due tasks), so a sweep reads what is due and nothing else.
+
+    Ordered by the index's own order: SQLite would answer ``ORDER BY id`` by scanning the whole
+    table, and a cursor within the index breaks down on PostgreSQL, where most due tasks share
+    one ``next_stage_at`` (the send hour) and each batch would re-read all of them."""
+    t = _TASK.c
+    query = select(t.id).where(t.next_stage_at <= ctx.now).order_by(t.next_stage_at, t.id)
+    return sorted(session.execute(query).scalars())
+
+
+def _due_tasks(session: Session, ctx: RunContext, ids: list[int]) -> list[DueRow]:
+    """Those of ``ids`` that are still due and open (another sweeper may have moved some)."""
+    t = _TASK.c
+    query = select(t.id, t.obligation_id, t.due_day, t.status).where(
+        _among(session, t.id, ids), t.next_stage_at <= ctx.now
+    )
+    return [row for row in session.execute(query) if row.status in OPEN_STATUSES]
+
+
+def _among(session: Session, column: ColumnElement[int], ids: list[int]) -> ColumnElement[bool]:
+    """``column IN ids``. On PostgreSQL one array parameter: the statement text is the same for
+    every batch, so psycopg neither re-parses a thousand placeholders nor misses its cache."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(bindparam(None, ids, expanding=True))
+
+
+def _queue(session: Session, ctx: RunContext, stage: str, escalate: bool, ids: list[int]) -> int:
+    """One outbox row per (task, recipient), set-based: the focal contacts of each task's
+    agency, and its leaders when the stage escalates; returns the rows that were new."""
+    t, c = _TASK.c, _CONTACT.c
+    now = literal(ctx.now, UTCDateTime())
+    source = (
+        select(t.id, literal(stage), c.id, literal("queued"), literal(0), now, now)
+        .select_from(_TASK.join(_CONTACT, c.agency_id == t.agency_id))
         .where(
-            col(Task.next_stage_at) <= ctx.now,
-            col(Task.status).in_(OPEN_STATUSES),
-            col(Task.id) > after_id,
+            _among(session, t.id, ids),
+            c.active,
+            c.flagged_at.is_(None),
+            c.role.in_(("focal", "leader") if escalate else ("focal",)),
         )
-        .order_by(col(Task.id))
-        .limit(ctx.settings.batch_size)
+        .order_by(t.id, c.id)  # one lock order for concurrent sweepers
     )
-    return [(t, o) for t, o in session.execute(query).tuples()]
+    columns = ["task_id", "stage", "contact_id", "status", "attempts", "queued_at"]
+    columns.append("next_attempt_at")
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_OUTBOX)
+    # The unique key, not this code, decides what is new: a re-run queues nothing twice.
+    stmt = insert.from_select(columns, source).on_conflict_do_nothing()
+    # SQLAlchemy keeps an INSERT's rowcount only when asked (psycopg's is lost otherwise).
+    return rows_affected(session.execute(stmt.execution_options(preserve_rowcount=True)))
 
 
-def _contacts_by_agency(session: Session, agency_ids: Iterable[int]) -> dict[int, list[Contact]]:
-    found: dict[int, list[Contact]] = defaultdict(list)
-    query = select(Contact).where(
-        col(Contact.agency_id).in_(set(agency_ids)),
-        col(Contact.active),
-        col(Contact.flagged_at).is_(None),
-    )
-    for contact in session.execute(query).scalars():
-        found[contact.agency_id].append(contact)
-    return found
+class _Stages:
+    """The stage due now and the one after it, per (obligation, due day): the same for every
+    agency's task, so worked out once."""
 
+    def __init__(self, session: Session, ctx: RunContext) -> None:
+        self.session, self.ctx = session, ctx
+        self.policies: dict[int, ReminderPolicy] = {}
+        self.known: dict[tuple[int, dt.date], tuple[Stage | None, Stage | None]] = {}
 
-def _recipients(contacts: list[Contact], stage: Stage) -> list[Contact]:
-    return [c for c in contacts if c.role == "focal" or (stage.escalate and c.role == "leader")]
+    def of(self, obligation_id: int, due_day: dt.date) -> tuple[Stage | None, Stage | None]:
+        key = (obligation_id, due_day)
+        if key not in self.known:
+            policy = self._policy(obligation_id)
+            args = (due_day, policy, self.ctx.calendar, self.ctx.tz, self.ctx.now)
+            self.known[key] = (stage_due(*args), next_stage_after(*args))
+        return self.known[key]
+
+    def _policy(self, obligation_id: int) -> ReminderPolicy:
+        if obligation_id not in self.policies:
+            obligation = self.session.get(Obligation, obligation_id)
+            assert obligation is not None
+            self.policies[obligation_id] = reminder_policy(obligation, self.ctx.settings.send_hour)
+        return self.policies[obligation_id]
 
 
 def queue_due_reminders(*, session: Session, ctx: RunContext) -> int:
     """Queue one outbox row per (task, due stage, recipient); returns rows newly queued."""
     if not is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour):
         return 0  # Catch-up happens on the next working-day sweep: next_stage_at is kept.
-    queued, last_id = 0, 0
-    stages: dict[tuple[int, dt.date], tuple[Stage | None, Stage | None]] = {}
-    while batch := _due_tasks(session, ctx, last_id):
-        last_id = batch[-1][0].id or last_id
-        contacts = _contacts_by_agency(session, (t.agency_id for t, _ in batch))
-        rows: list[dict[str, Any]] = []
-        moves: list[dict[str, Any]] = []
-        for task, obligation in batch:
-            assert task.due_day is not None and obligation.id is not None
-            key = (obligation.id, task.due_day)
-            if key not in stages:
-                policy = reminder_policy(obligation, ctx.settings.send_hour)
-                args = (task.due_day, policy, ctx.calendar, ctx.tz, ctx.now)
-                stages[key] = (stage_due(*args), next_stage_after(*args))
-            due, following = stages[key]
-            moves.append({"tid": task.id, "nsa": following.send_at if following else None})
-            if due is None:
-                continue
-            rows.extend(
-                _outbox_row(task, due, contact, ctx.now)
-                for contact in _recipients(contacts.get(task.agency_id, []), due)
-            )
-        queued += insert_ignoring_duplicates(session, table_of(Notification), rows)
-        tasks = table_of(Task)
-        session.execute(
-            update(tasks)
-            .where(tasks.c.id == bindparam("tid"))
-            .values(next_stage_at=bindparam("nsa")),
-            moves,
-        )
+    queued, stages, due_ids = 0, _Stages(session, ctx), _due_ids(session, ctx)
+    size = ctx.settings.batch_size
+    for start in range(0, len(due_ids), size):
+        sends: dict[tuple[str, bool], list[int]] = defaultdict(list)
+        moves: dict[dt.datetime | None, list[int]] = defaultdict(list)
+        for task in _due_tasks(session, ctx, due_ids[start : start + size]):
+            assert task.due_day is not None
+            due, following = stages.of(task.obligation_id, task.due_day)
+            moves[following.send_at if following else None].append(task.id)
+            if due is not None:
+                sends[(due.key, due.escalate)].append(task.id)
+        # Grouped by stage and by next send time: a few statements per batch, not one per row.
+        for (stage, escalate), ids in sends.items():
+            queued += _queue(session, ctx, stage, escalate, ids)
+        for next_at, ids in moves.items():
+            moved = update(_TASK).where(_among(session, _TASK.c.id, ids))
+            session.execute(moved.values(next_stage_at=next_at))
     return queued
-
-
-def _outbox_row(task: Task, stage: Stage, contact: Contact, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "task_id": task.id,
-        "stage": stage.key,
-        "contact_id": contact.id,
-        "status": "queued",
-        "attempts": 0,
-        "queued_at": now,
-        "next_attempt_at": now,
-    }

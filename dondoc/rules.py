@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
+
 from dondoc.config.spec import DeadlineSpec, Recurrence
-from dondoc.deadlines import ReminderPolicy
+from dondoc.cutoff import CutoffRule, cutoff_window
+from dondoc.deadlines import ReminderPolicy, parse_period
 from dondoc.models import Obligation
 
 _RECURRENCES: dict[str, Recurrence] = {
@@ -42,3 +46,21 @@ def reminder_policy(obligation: Obligation, send_hour: int) -> ReminderPolicy:
         escalate_after_days=obligation.escalate_after_days,
         send_hour=send_hour,
     )
+
+
+def cutoff_of(obligation: Obligation) -> CutoffRule | None:
+    """The stored data cut-off (``decree-09`` was resolved to its month and day on loading)."""
+    if obligation.cutoff_day is None or obligation.recurrence == "once":
+        return None
+    return CutoffRule(obligation.cutoff_day, obligation.cutoff_month)
+
+
+def cutoff_window_of(obligation: Obligation, period: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the data a period's report covers; None without a cut-off."""
+    rule = cutoff_of(obligation)
+    return None if rule is None else _window(rule, recurrence_of(obligation), period)
+
+
+@lru_cache(maxsize=256)  # boards and feeds ask for few (rule, period) pairs, many times
+def _window(rule: CutoffRule, recurrence: Recurrence, period: str) -> tuple[dt.date, dt.date]:
+    return cutoff_window(rule, parse_period(period, recurrence))

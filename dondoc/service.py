@@ -13,15 +13,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from dondoc.config.settings import Settings
-from dondoc.config.spec_loader import bundled_spec_paths, load_agencies, load_spec_file
+from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file
+from dondoc.config.successions import load_directory
 from dondoc.contacts import ImportResult, import_contacts, parse_contacts_csv
 from dondoc.context import RunContext
 from dondoc.db import get_engine, transaction, upgrade_database
+from dondoc.deadlines import local_date
 from dondoc.errors import InputError
 from dondoc.loading import load_directive, upsert_agencies
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
 from dondoc.planning import ensure_tasks, refresh_statuses, retime_open_tasks
+from dondoc.spec_checks import cutoff_warnings
 from dondoc.submissions import record_submission
+from dondoc.succession import transfer_open_tasks
 
 
 @dataclass(frozen=True)
@@ -29,28 +33,32 @@ class LoadResult:
     directive: str
     obligations: int
     tasks_created: int
+    # Problems that do not stop the load, e.g. a deadline before the data cut-off.
+    warnings: tuple[str, ...] = ()
 
 
 def engine_for(settings: Settings) -> Engine:
     return get_engine(settings.database_url)
 
 
-def init(settings: Settings, ctx: RunContext) -> list[LoadResult]:
+def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[LoadResult]:
     """Create or upgrade the schema, refresh bundled agencies, and load each bundled directive
-    the database does not have yet (a coordinator's later edits are never overwritten)."""
+    the database does not have yet (a coordinator's later edits are never overwritten).
+    ``bundled=False`` loads no directive (e.g. to load an imported draft on its own)."""
     upgrade_database(settings.database_url)
     engine = engine_for(settings)
-    records = load_agencies()
+    records = load_directory()
     results = []
     with transaction(engine) as session:
         upsert_agencies(session=session, records=records)
         known = {(d.number, d.year) for d in session.execute(select(Document)).scalars()}
-    for path in bundled_spec_paths():
+    for path in bundled_spec_paths() if bundled else []:
         spec = load_spec_file(path)
         if (spec.directive.number, spec.directive.issued_on.year) not in known:
             results.append(load_spec(settings, ctx, path))
     with transaction(engine) as session:
         ensure_tasks(session=session, ctx=ctx, full=True)
+        transfer_open_tasks(session=session, ctx=ctx)
         refresh_statuses(session=session, ctx=ctx)
     return results
 
@@ -59,14 +67,16 @@ def load_spec(settings: Settings, ctx: RunContext, path: Path) -> LoadResult:
     spec = load_spec_file(path)
     with transaction(engine_for(settings)) as session:
         obligations = load_directive(
-            session=session, spec=spec, agencies=load_agencies(), spec_path=path
+            session=session, spec=spec, agencies=load_directory(), spec_path=path
         )
         for obligation in obligations:
             retime_open_tasks(session=session, ctx=ctx, obligation=obligation)
         created = ensure_tasks(session=session, ctx=ctx, full=True)
+        transfer_open_tasks(session=session, ctx=ctx)
         refresh_statuses(session=session, ctx=ctx)
         session.add(Event(at=ctx.now, kind="load", actor="cli", detail=f"{path.name}"))
-    return LoadResult(spec.directive.number, len(obligations), created)
+    warnings = cutoff_warnings(spec, path, ctx.calendar, local_date(ctx.now, ctx.tz))
+    return LoadResult(spec.directive.number, len(obligations), created, tuple(warnings))
 
 
 def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> ImportResult:

@@ -12,10 +12,12 @@ from dondoc.context import RunContext
 from dondoc.deadlines import (
     OPEN_STATUSES,
     closing_status,
+    local_date,
     open_status,
     parse_period,
 )
 from dondoc.errors import ConflictError, InputError, NotFoundError
+from dondoc.lineage import owes_task
 from dondoc.models import (
     Agency,
     Assignment,
@@ -63,8 +65,9 @@ def find_obligation(session: Session, code: str, directive: str | None) -> Oblig
 def find_task(
     session: Session, ctx: RunContext, *, agency: Agency, obligation: Obligation, period: str
 ) -> Task:
-    """The task for that period, made on the spot when the agency owes it but no sweep has yet
-    (an early report must still be recordable)."""
+    """The task ``agency`` was assigned for that period (found by its origin, whoever holds it
+    now: a successor reports for a dissolved agency under the old code), made on the spot when
+    the agency owes it but no sweep has yet (an early report must still be recordable)."""
     try:
         parsed = parse_period(period, recurrence_of(obligation))
     except ValueError as exc:
@@ -86,6 +89,8 @@ def find_task(
             value=agency.code,
         )
     timing = task_timing(obligation, parsed, ctx)
+    if not owes_task(agency.dissolved_on, timing.due_day, local_date(ctx.now, ctx.tz), parsed.end):
+        raise _not_owed(session, agency, parsed.label)
     task = Task(
         obligation_id=obligation.id or 0,
         agency_id=agency.id or 0,
@@ -102,6 +107,19 @@ def find_task(
     session.add(task)
     session.flush()
     return task
+
+
+def _not_owed(session: Session, agency: Agency, period: str) -> NotFoundError:
+    """A dissolved agency owes no period that fell due after it ceased to exist."""
+    assert agency.dissolved_on is not None
+    heir = session.get(Agency, agency.successor_id) if agency.successor_id else None
+    hint = f": its successor {heir.code!r} owes it (--agency {heir.code})" if heir else ""
+    return NotFoundError(
+        f"agency {agency.code!r} ({agency.name}) ceased to exist on"
+        f" {agency.dissolved_on:%d/%m/%Y} and owes no task for period {period!r}{hint}",
+        field="agency",
+        value=agency.code,
+    )
 
 
 def record_submission(*, session: Session, ctx: RunContext, data: SubmissionCreate) -> Task:

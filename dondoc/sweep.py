@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from dondoc.flagging import display_target
 from dondoc.models import Agency, Contact, Notification, Obligation, Task
 from dondoc.planning import ensure_tasks, refresh_statuses
 from dondoc.reminders import queue_due_reminders
+from dondoc.succession import transfer_open_tasks
 
 
 @dataclass
@@ -24,9 +26,11 @@ class SweepSummary:
     at: dt.datetime
     send_window: bool
     tasks_created: int = 0
+    tasks_transferred: int = 0  # open tasks of dissolved agencies passed to their successors
     status_changes: dict[str, int] = field(default_factory=dict)
     queued: int = 0
     delivery: DeliveryTally = field(default_factory=DeliveryTally)
+    feeds: int = 0  # calendar feed files refreshed in DONDOC_FEEDS_DIR
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -34,12 +38,30 @@ class SweepSummary:
         return data
 
 
-def plan_step(engine: Engine, ctx: RunContext) -> tuple[int, dict[str, int]]:
-    """Make coming tasks and refresh statuses in one transaction."""
+class Plan(NamedTuple):
+    created: int
+    transferred: int
+    changes: dict[str, int]
+
+
+def plan_step(engine: Engine, ctx: RunContext) -> Plan:
+    """Make coming tasks, hand dissolved agencies' open tasks to their successors, then refresh
+    statuses, in one transaction (transfer first, so a status change after a merger is recorded
+    under the agency that holds the task)."""
     with transaction(engine) as session:
         created = ensure_tasks(session=session, ctx=ctx)
+        transferred = transfer_open_tasks(session=session, ctx=ctx)
         changes = refresh_statuses(session=session, ctx=ctx)
-    return created, changes
+    return Plan(created, transferred, changes)
+
+
+def feeds_step(engine: Engine, ctx: RunContext) -> int:
+    """Refresh the ICS feeds for subscribers when DONDOC_FEEDS_DIR is set; files written."""
+    if ctx.settings.feeds_dir is None:
+        return 0
+    from dondoc.feeds import refresh_feeds
+
+    return len(refresh_feeds(engine, ctx, ctx.settings.feeds_dir))
 
 
 def queue_step(engine: Engine, ctx: RunContext) -> int:
@@ -56,10 +78,13 @@ def run_sweep(engine: Engine, ctx: RunContext) -> SweepSummary:
         at=ctx.now,
         send_window=is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour),
     )
-    summary.tasks_created, summary.status_changes = plan_step(engine, ctx)
+    plan = plan_step(engine, ctx)
+    summary.tasks_created, summary.tasks_transferred = plan.created, plan.transferred
+    summary.status_changes = plan.changes
     if summary.send_window:  # messages go out on working days from the send hour only
         summary.queued = queue_step(engine, ctx)
         summary.delivery = deliver_step(engine, ctx)
+    summary.feeds = feeds_step(engine, ctx)  # statuses change on any day, sent or not
     return summary
 
 
@@ -79,6 +104,7 @@ def preview(engine: Engine, ctx: RunContext) -> list[PlannedMessage]:
     with Session(engine) as session:
         try:
             ensure_tasks(session=session, ctx=ctx)
+            transfer_open_tasks(session=session, ctx=ctx)
             refresh_statuses(session=session, ctx=ctx)
             if is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour):
                 queue_due_reminders(session=session, ctx=ctx)

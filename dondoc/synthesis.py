@@ -8,7 +8,7 @@ import datetime as dt
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from dondoc.board import STATUS_LABELS_VI, BoardRow, board_rows
 from dondoc.config.settings import Settings
 from dondoc.errors import NotFoundError
+from dondoc.lineage_notes import LineageNote, lineage_notes
 from dondoc.models import Agency, Document, Obligation
 
 # Ministries, then ministerial-level agencies, then provinces (PRODUCT.md: agencies' kinds).
@@ -38,6 +39,11 @@ class SynthesisRow:
     document: str | None
     submitted_on: dt.date | None
     days_late: int | None
+    # Lineage (see BoardRow): the agency the task was assigned to, and "Hà Giang (đến
+    # 30/06/2025)" when the agency listed took it over.
+    origin_agency_code: str | None = None
+    origin_agency: str | None = None
+    inherited_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,10 @@ class Synthesis:
     rows: tuple[SynthesisRow, ...]
     obligations: tuple[ObligationSummary, ...]
     tally: Tally
+    # Obligation code -> its data cut-off window for the period ("15/12/2025–14/12/2026").
+    cutoffs: Mapping[str, str] = field(default_factory=dict)
+    # The agencies listed that took over others (the 2025 merger of provinces) or were renamed.
+    lineage: tuple[LineageNote, ...] = ()
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -169,11 +179,11 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
-def _find_directive(session: Session, number: str) -> Document:
+def find_directive(session: Session, number: str) -> Document:
     """The directive (a document that assigns obligations) with that number, latest first."""
     query = (
         select(Document)
-        .where(col(Document.number) == number)
+        .where(col(Document.number) == number.strip())
         .where(col(Document.id).in_(select(col(Obligation.directive_id))))
         .order_by(col(Document.year).desc())
     )
@@ -187,6 +197,7 @@ def _synthesis_row(row: BoardRow, kind: str, as_of: dt.date) -> SynthesisRow:
     late = days_late(row.status, row.due_date, row.submitted_on, as_of)
     kept = row.model_dump(
         exclude={"directive", "period", "days_late", "reminders_sent", "reminders_waiting"}
+        | {"cutoff_start", "cutoff_end", "cutoff_window"}  # stated once per obligation
     )
     return SynthesisRow(**kept, agency_kind=kind, days_late=late)
 
@@ -203,7 +214,7 @@ def build_synthesis(
     those stored by the last sweep, init, load or submission; days overdue run to `as_of`."""
     as_of = as_of or today()
     directive, period = _nfc(directive), _nfc(period)
-    document = _find_directive(session, directive)
+    document = find_directive(session, directive)
     titles = dict(
         session.execute(
             select(col(Obligation.code), col(Obligation.title))
@@ -256,6 +267,8 @@ def build_synthesis(
         rows=tuple(rows),
         obligations=summarise(rows, titles),
         tally=tally(r.status for r in rows),
+        cutoffs={r.obligation: r.cutoff_window for r in board if r.cutoff_window},
+        lineage=lineage_notes(session, (r.agency for r in rows)),
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from dondoc.board import STATUS_LABELS_VI
+from dondoc.lineage_notes import note_vi
 from dondoc.synthesis import Synthesis, SynthesisRow, Tally
 
 # The columns of the synthesis, as the workbook and the dashboard table head them.
@@ -29,13 +30,36 @@ DOC_TYPES_VI = {
     "KH": "Kế hoạch",
     "CV": "Công văn",
 }
+# Added after HEADERS_VI only when some row holds a task taken over from another agency.
+LINEAGE_HEADER_VI = "Kế thừa từ"
+NOTES_VI = "Ghi chú về kế thừa nhiệm vụ sau sắp xếp đơn vị hành chính"
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 ON_TIME_VI = "Tỷ lệ hoàn thành đúng hạn"
 DONE_VI = "Tỷ lệ đã hoàn thành (đúng hạn và quá hạn)"
 
 
-def row_cells(row: SynthesisRow, index: int) -> tuple[object, ...]:
-    """One row under HEADERS_VI, numbered from 1; dates stay dates."""
+def has_lineage(s: Synthesis) -> bool:
+    return any(r.inherited_from for r in s.rows)
+
+
+def headers_for(s: Synthesis) -> tuple[str, ...]:
+    """HEADERS_VI, plus "Kế thừa từ" when a row needs it."""
+    return (*HEADERS_VI, LINEAGE_HEADER_VI) if has_lineage(s) else HEADERS_VI
+
+
+def lineage_lines(s: Synthesis) -> list[str]:
+    """The notes on agencies merged or renamed, one sentence each."""
+    return [note_vi(note) for note in s.lineage]
+
+
+def row_cells(row: SynthesisRow, index: int, *, lineage: bool = False) -> tuple[object, ...]:
+    """One row under HEADERS_VI (and the lineage column if asked), numbered from 1; dates stay
+    dates."""
+    cells = _base_cells(row, index)
+    return (*cells, row.inherited_from) if lineage else cells
+
+
+def _base_cells(row: SynthesisRow, index: int) -> tuple[object, ...]:
     return (
         index,
         row.agency,
@@ -72,6 +96,19 @@ def scope_vi(s: Synthesis) -> str:
         titles = [ob.title for ob in s.obligations if ob.code == s.obligation]
         text += f" — Nhiệm vụ: {titles[0] if titles else s.obligation}"
     return text
+
+
+def cutoff_vi(s: Synthesis) -> str:
+    """'Kỳ số liệu: 15/12/2025–14/12/2026' (per obligation when they differ; Decree 09/2019,
+    Art. 12), or '' when no obligation has a data cut-off."""
+    present = {ob.code for ob in s.obligations}
+    windows = {code: w for code, w in s.cutoffs.items() if code in present}
+    if not windows:
+        return ""
+    if len(set(windows.values())) == 1 and len(windows) == len(s.obligations):
+        return f"Kỳ số liệu: {next(iter(windows.values()))}"
+    parts = [f"{ob.title}: {windows[ob.code]}" for ob in s.obligations if ob.code in windows]
+    return "Kỳ số liệu: " + "; ".join(parts)
 
 
 def document_name(s: Synthesis) -> str:
@@ -134,6 +171,7 @@ def render_markdown(s: Synthesis) -> str:
         f"{citation(s)}.",
         "",
         f"{scope_vi(s)} · Ngày lập: {date_vi(s.generated_on)}",
+        *(["", cutoff_vi(s)] if cutoff_vi(s) else []),
         "",
         "## Kết quả chung",
         *_tally_lines(s.tally),
@@ -142,22 +180,26 @@ def render_markdown(s: Synthesis) -> str:
         for ob in s.obligations:
             out += ["", f"### {ob.title}", *_tally_lines(ob.tally)]
     out += ["", "## Danh sách cơ quan", ""]
-    out.append("| " + " | ".join(HEADERS_VI) + " |")
-    out.append("|" + "|".join("---" for _ in HEADERS_VI) + "|")
+    headers, lineage = headers_for(s), has_lineage(s)
+    out.append("| " + " | ".join(headers) + " |")
+    out.append("|" + "|".join("---" for _ in headers) + "|")
     for i, row in enumerate(s.rows, 1):
-        out.append("| " + " | ".join(_cell(c) for c in row_cells(row, i)) + " |")
+        out.append("| " + " | ".join(_cell(c) for c in row_cells(row, i, lineage=lineage)) + " |")
+    if s.lineage:
+        out += ["", f"## {NOTES_VI}", "", *(f"- {line}" for line in lineage_lines(s))]
     return "\n".join(out) + "\n"
 
 
 def table_rows(s: Synthesis) -> list[dict[str, object]]:
     """The dashboard's table artifact: one dict per row, keyed by the Vietnamese headings."""
     out: list[dict[str, object]] = []
+    headers, lineage = headers_for(s), has_lineage(s)
     for i, row in enumerate(s.rows, 1):
-        cells = row_cells(row, i)
+        cells = row_cells(row, i, lineage=lineage)
         out.append(
             {
                 h: date_vi(c) if isinstance(c, dt.date) else ("" if c is None else c)
-                for h, c in zip(HEADERS_VI, cells, strict=True)
+                for h, c in zip(headers, cells, strict=True)
             }
         )
     return out

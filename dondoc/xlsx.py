@@ -17,10 +17,14 @@ from dondoc.board import STATUS_LABELS_VI
 from dondoc.synthesis import Synthesis, Tally
 from dondoc.synthesis_md import (
     DONE_VI,
-    HEADERS_VI,
+    NOTES_VI,
     ON_TIME_VI,
     citation,
+    cutoff_vi,
     date_vi,
+    has_lineage,
+    headers_for,
+    lineage_lines,
     row_cells,
     scope_vi,
     title,
@@ -28,6 +32,9 @@ from dondoc.synthesis_md import (
 
 SHEET_ROWS = "Tổng hợp"
 SHEET_STATS = "Thống kê"
+SHEET_NOTES = "Ghi chú"  # only when an agency listed took over others or was renamed
+NOTES_WIDTH = 120
+LINEAGE_WIDTH = 26
 DATE_FORMAT = "DD/MM/YYYY"
 PERCENT_FORMAT = "0.0%"
 WIDTHS = (6, 12, 42, 40, 12, 26, 22, 12, 10)
@@ -50,6 +57,8 @@ def _title_block(ws: Any, s: Synthesis, width: int, chars: int) -> None:
         (scope_vi(s), BOLD),
         (f"Ngày lập: {date_vi(s.generated_on)}", Font()),
     ]
+    if cutoff_vi(s):  # row 5, above the header row
+        lines.append((cutoff_vi(s), Font(italic=True)))
     last = get_column_letter(width)
     for row, (text, font) in enumerate(lines, 1):
         ws.cell(row=row, column=1, value=text).font = font
@@ -67,20 +76,22 @@ def _header(ws: Any, row: int, headers: tuple[str, ...] | list[str]) -> None:
 
 
 def _rows_sheet(ws: Any, s: Synthesis) -> None:
-    _title_block(ws, s, len(HEADERS_VI), sum(WIDTHS))
-    _header(ws, HEADER_ROW, HEADERS_VI)
+    headers, lineage = headers_for(s), has_lineage(s)
+    widths = (*WIDTHS, LINEAGE_WIDTH) if lineage else WIDTHS
+    _title_block(ws, s, len(headers), sum(widths))
+    _header(ws, HEADER_ROW, headers)
     for i, row in enumerate(s.rows, 1):
-        for column, value in enumerate(row_cells(row, i), 1):
+        for column, value in enumerate(row_cells(row, i, lineage=lineage), 1):
             cell = ws.cell(row=HEADER_ROW + i, column=column, value=value)
             cell.border = BORDER
             cell.alignment = CENTER if column in DATE_COLUMNS or column in {1, 9} else WRAP
             if column in DATE_COLUMNS:
                 cell.number_format = DATE_FORMAT
-    for column, width in enumerate(WIDTHS, 1):
+    for column, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(column)].width = width
     last_row = HEADER_ROW + max(len(s.rows), 1)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(HEADERS_VI))}{last_row}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{last_row}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -117,6 +128,19 @@ def _stats_sheet(ws: Any, s: Synthesis) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
 
 
+def _notes_sheet(ws: Any, s: Synthesis) -> None:
+    """The agencies listed that took over merged provinces or were renamed, one per row."""
+    _title_block(ws, s, 2, 6 + NOTES_WIDTH)
+    _header(ws, HEADER_ROW, ["STT", NOTES_VI])
+    for i, line in enumerate(lineage_lines(s), 1):
+        ws.cell(row=HEADER_ROW + i, column=1, value=i).alignment = CENTER
+        ws.cell(row=HEADER_ROW + i, column=2, value=line).alignment = WRAP
+        for column in (1, 2):
+            ws.cell(row=HEADER_ROW + i, column=column).border = BORDER
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = NOTES_WIDTH
+
+
 def build_workbook(s: Synthesis) -> Workbook:
     wb = Workbook()
     rows = wb.active
@@ -124,6 +148,8 @@ def build_workbook(s: Synthesis) -> Workbook:
     rows.title = SHEET_ROWS
     _rows_sheet(rows, s)
     _stats_sheet(wb.create_sheet(SHEET_STATS), s)
+    if s.lineage:
+        _notes_sheet(wb.create_sheet(SHEET_NOTES), s)
     wb.properties.title = title(s)
     wb.properties.creator = "dondoc"
     return wb

@@ -54,10 +54,15 @@ def send_now_flow(dry_run: bool = True, at: dt.datetime | None = None) -> dict[s
 
 @flow(name="period-rollover", flow_run_name="roll-over {at}")
 def rollover_flow(at: dt.datetime | None = None) -> dict[str, object]:
-    """Make the coming periods' tasks and refresh statuses (no messages)."""
+    """Make the coming periods' tasks, refresh statuses and hand dissolved agencies' open tasks
+    to their successors (no messages)."""
     ctx = context_at(at)
-    created, changes = plan_step(engine_for(ctx.settings), ctx)
-    return {"tasks_created": created, "status_changes": changes}
+    plan = plan_step(engine_for(ctx.settings), ctx)
+    return {
+        "tasks_created": plan.created,
+        "status_changes": plan.changes,
+        "tasks_transferred": plan.transferred,
+    }
 
 
 @flow(name="weekly-digest")
@@ -92,5 +97,7 @@ def load_directive_flow(path: str) -> dict[str, object]:
     """Load or update a directive spec YAML (a path on the machine that serves dondoc)."""
     settings = get_settings()
     result = load_spec(settings, context_at(None, settings), Path(path))
+    for warning in result.warnings:
+        get_run_logger().warning("warning: %s", warning)
     return {"directive": result.directive, "obligations": result.obligations,
-            "tasks_created": result.tasks_created}  # fmt: skip
+            "tasks_created": result.tasks_created, "warnings": list(result.warnings)}  # fmt: skip

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from dondoc.board import BoardRow, board_rows
-from dondoc.board_format import COLUMNS_VI
+from dondoc.board_format import columns_for
 from dondoc.db import transaction
 from dondoc.delivery import DeliveryTally
 from dondoc.flows.common import context_at, local_time
@@ -51,9 +51,10 @@ def _current_boards(at: dt.datetime) -> dict[tuple[str, str], list[BoardRow]]:
 
 def _table(rows: list[BoardRow]) -> list[dict[str, object]]:
     out = []
+    columns = columns_for(rows)
     for r in rows:
         data = r.model_dump()
-        out.append({label: _cell(data[key]) for key, label in COLUMNS_VI})
+        out.append({label: _cell(data[key]) for key, label in columns})
     return out
 
 

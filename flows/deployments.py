@@ -9,6 +9,7 @@ from prefect.schedules import Cron
 from dondoc.config.settings import get_settings
 from dondoc.flows.admin import digest_flow, load_directive_flow, rollover_flow, send_now_flow
 from dondoc.flows.forms import agency_choices, obligation_choices, with_choices
+from dondoc.flows.importing import import_dispatch_flow
 from dondoc.flows.submission import record_submission_flow
 from dondoc.flows.sweep import sweep_flow
 from dondoc.flows.synthesis import synthesis_flow
@@ -58,6 +59,11 @@ def build_deployments() -> list[Any]:
         load_directive_flow.to_deployment(
             name="load-directive",
             description="Nạp hoặc cập nhật tệp đặc tả chỉ thị (YAML) trên máy chủ dondoc.",
+            tags=[*TAGS, "ad-hoc"],
+        ),
+        import_dispatch_flow.to_deployment(
+            name="import-dispatch",
+            description="Đọc văn bản (công văn, chỉ thị) và lập bản nháp đặc tả để rà soát.",
             tags=[*TAGS, "ad-hoc"],
         ),
     ]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlmodel import col
 
 from dondoc.config.settings import get_settings
 from dondoc.db import transaction
-from dondoc.models import Agency, Assignment, Document, Obligation
+from dondoc.models import Agency, Assignment, Document, Obligation, Task
 from dondoc.service import engine_for
 
 SEPARATOR = " - "
@@ -28,8 +28,20 @@ def choice(code: str, label: str) -> str:
 
 
 def agency_choices() -> list[str]:
+    """Agencies a submission may name: bound by an obligation and existing, or the origin of a
+    task (a dissolved province whose report its successor still owes)."""
     bound = select(col(Assignment.agency_id)).distinct()
-    query = select(Agency).where(col(Agency.id).in_(bound)).order_by(col(Agency.code))
+    assigned = select(col(Task.origin_agency_id)).distinct()
+    query = (
+        select(Agency)
+        .where(
+            or_(
+                and_(col(Agency.id).in_(bound), col(Agency.dissolved_on).is_(None)),
+                col(Agency.id).in_(assigned),
+            )
+        )
+        .order_by(col(Agency.code))
+    )
     with transaction(engine_for(get_settings())) as session:
         return [choice(a.code, a.name) for a in session.execute(query).scalars()]
 

@@ -11,12 +11,13 @@ from dondoc.deadlines import is_send_time
 from dondoc.delivery import DeliveryTally
 from dondoc.flows.artifacts import publish_boards, publish_summary
 from dondoc.flows.common import context_at, local_time
+from dondoc.flows.feeds import refresh_calendar_feeds
 from dondoc.service import engine_for
-from dondoc.sweep import SweepSummary, deliver_step, plan_step, queue_step
+from dondoc.sweep import Plan, SweepSummary, deliver_step, plan_step, queue_step
 
 
-@task(name="make tasks and refresh statuses", cache_policy=NO_CACHE)
-def plan_tasks(at: dt.datetime) -> tuple[int, dict[str, int]]:
+@task(name="make tasks, hand over to successors, refresh statuses", cache_policy=NO_CACHE)
+def plan_tasks(at: dt.datetime) -> Plan:
     ctx = context_at(at)
     return plan_step(engine_for(ctx.settings), ctx)
 
@@ -52,7 +53,9 @@ def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
     summary = SweepSummary(
         at=now, send_window=is_send_time(now, ctx.calendar, ctx.tz, ctx.settings.send_hour)
     )
-    summary.tasks_created, summary.status_changes = plan_tasks(now)
+    plan = plan_tasks(now)
+    summary.tasks_created, summary.tasks_transferred = plan.created, plan.transferred
+    summary.status_changes = plan.changes
     if summary.send_window:
         summary.queued = queue_reminders(now)
         summary.delivery = deliver_outbox(now)
@@ -60,4 +63,6 @@ def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
     else:
         get_run_logger().info("%s is not a working-day send time: nothing sent", now.isoformat())
     publish_boards(now)
+    if ctx.settings.feeds_dir is not None:
+        summary.feeds = refresh_calendar_feeds(now)
     return summary.as_dict()

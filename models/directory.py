@@ -44,6 +44,11 @@ class Agency(AgencyBase, table=True):
     # exists; its open tasks pass to ``successor_id`` while its history stays with it.
     dissolved_on: dt.date | None = None
     successor_id: int | None = Field(default=None, foreign_key="agency.id")
+    # A continuing agency renamed by the same reorganisation (15 Yên Bái became 15 Lào Cai):
+    # its tasks due before ``renamed_on`` were the former agency's, shown under that name.
+    former_name: str | None = Field(default=None, max_length=255)
+    former_short_name: str | None = Field(default=None, max_length=255)
+    renamed_on: dt.date | None = None
 
 
 class ContactBase(SQLModel):

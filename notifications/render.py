@@ -34,6 +34,8 @@ class TaskLine:
     days_left: int  # >0 days left, 0 = due today, <0 = days late
     phrase: str  # "trước ngày 10 tháng 12 hàng năm"
     report_to: str | None  # where to send the report
+    # A task taken over from a dissolved agency: "Ủy ban nhân dân tỉnh Hà Giang (đến 30/06/2025)"
+    inherited_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class _Line:
     phrase: str
     report_to: str | None
     late: bool
+    inherited_from: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +97,7 @@ def _lines(ctx: MessageContext) -> list[_Line]:
             phrase=nfc(line.phrase).strip(),
             report_to=nfc(line.report_to).strip() if line.report_to else None,
             late=line.days_left < 0,
+            inherited_from=nfc(line.inherited_from).strip() if line.inherited_from else None,
         )
         for number, line in enumerate(ctx.lines, start=1)
     ]
@@ -182,7 +186,9 @@ def _compact(variables: dict[str, Any], limit: int) -> str:
         variables["sender_name"],
     ]
     items = [
-        f"{line.index}. {line.title} - kỳ {line.period}: hạn {line.due} ({line.status})"
+        f"{line.index}. {line.title} - kỳ {line.period}"
+        + (f" (kế thừa từ {line.inherited_from})" if line.inherited_from else "")
+        + f": hạn {line.due} ({line.status})"
         for line in lines
     ]
 

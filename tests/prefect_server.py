@@ -97,6 +97,9 @@ def _kill_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
+API_RETRIES = 6
+
+
 @dataclass
 class PrefectServer:
     url: str
@@ -109,8 +112,15 @@ class PrefectServer:
         return _tail(self.log)
 
     def api(self, method: str, path: str, json: Any = None) -> Any:
-        """One API call; raises with the server's answer on any status >= 400."""
-        response = httpx.request(method, f"{self.api_url}{path}", json=json, timeout=30)
+        """One API call; raises with the server's answer on any status >= 400.
+
+        A 503 is the server's "retry me" (e.g. its SQLite busy under load); Prefect's own client
+        retries it, so this harness does too, a few times, before failing."""
+        for attempt in range(API_RETRIES):
+            response = httpx.request(method, f"{self.api_url}{path}", json=json, timeout=30)
+            if response.status_code != 503:
+                break
+            time.sleep(0.5 * (attempt + 1))
         if response.status_code >= 400:
             raise AssertionError(f"{method} {path}: {response.status_code} {response.text}")
         return response.json() if response.content else None
@@ -145,6 +155,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prefect
     env.update(
         PREFECT_HOME=str(root / "home"),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_API_LOG_RETRYABLE_ERRORS="true",
         PREFECT_SERVER_UI_ENABLED="true",
         # The dashboard's pages call the API at this address (the default assumes port 4200).
         PREFECT_SERVER_API_HOST="127.0.0.1",

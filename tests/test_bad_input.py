@@ -128,7 +128,7 @@ CASES: list[tuple[str, list[str], dict[str, bytes], str]] = [
     (
         "csv unknown agency after a good row",
         ["contacts", "import", "c.csv"],
-        {"c.csv": b"agency,channel,target\n01,email,a@hanoi.test\n77,email,b@x.test\n"},
+        {"c.csv": b"agency,channel,target\n01,email,a@hanoi.test\n97,email,b@x.test\n"},
         "c.csv:3",
     ),
     (
@@ -211,7 +211,7 @@ FLOW_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("unknown agency", {"agency": "99"}, "99"),
     ("impossible date", {"received_on": "2026-02-30"}, "received_on"),
     ("period of another recurrence", {"period": "2026-05"}, "2026-05"),
-    ("dropdown option of an unknown agency", {"agency": "77 - Không tồn tại"}, "77"),
+    ("dropdown option of an unknown agency", {"agency": "97 - Không tồn tại"}, "97"),
 ]
 
 

@@ -20,6 +20,7 @@ EXPECTED = {
     "record-submission",
     "annual-synthesis",
     "load-directive",
+    "import-dispatch",
 }
 
 

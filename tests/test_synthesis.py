@@ -159,7 +159,10 @@ def test_workbook_lists_every_agency_with_status_and_days_late(
     assert out.is_file() and not list(out.parent.glob("*.tmp"))
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Tổng hợp", "Thống kê"]
+    # "Ghi chú": the units that took over merged provinces (docs/succession.md)
+    assert wb.sheetnames == ["Tổng hợp", "Thống kê", "Ghi chú"]
+    notes = [row[1] for row in wb["Ghi chú"].iter_rows(values_only=True) if row[0]]
+    assert any(str(n).startswith("Ủy ban nhân dân tỉnh Tuyên Quang (mã 08) kế thừa") for n in notes)
     ws = wb["Tổng hợp"]
     assert ws["A1"].value == "TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg"
     assert "Kỳ báo cáo: năm 2026" in [ws.cell(row=r, column=1).value for r in range(1, 6)]
@@ -263,7 +266,7 @@ def test_synthesis_flow_writes_the_workbook_and_publishes_artifacts(
     path = Path(str(result["path"]))
     assert path == workdir / "reports" / "tong-hop-24-ct-ttg-2026.xlsx" and path.is_file()
     assert result["total"] == 50 and result["on_time_rate"] == pytest.approx(0.02)
-    assert openpyxl.load_workbook(path).sheetnames == ["Tổng hợp", "Thống kê"]
+    assert openpyxl.load_workbook(path).sheetnames == ["Tổng hợp", "Thống kê", "Ghi chú"]
 
     async def latest() -> Any:
         async with get_client() as client:

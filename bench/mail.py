@@ -1,0 +1,99 @@
+"""Delivery: a loopback SMTP server (aiosmtpd) that counts what it receives, dondoc's real
+delivery path to it, and the floor (a plain ``smtplib`` loop over one connection)."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from bench.probe import Work, scratch_dir
+from bench.shape import NOW
+
+SENDER = "dondoc@bxd.gov.vn"
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.messages = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages += 1
+        return "250 Message accepted for delivery"
+
+
+class SMTPSink:
+    """An SMTP server on 127.0.0.1 (its own thread) that keeps a count and nothing else."""
+
+    def __init__(self) -> None:
+        self._counter = _Counter()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self._controller = Controller(
+            self._counter, hostname="127.0.0.1", port=self.port, ready_timeout=10
+        )
+
+    @property
+    def received(self) -> int:
+        return self._counter.messages
+
+    def __enter__(self) -> SMTPSink:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()
+
+
+def smtp_url(port: int) -> str:
+    return f"mailto://127.0.0.1:{port}?from={SENDER}"
+
+
+def deliver_work(url: str, port: int) -> Work:
+    """Queue the due reminders (not timed), then time dondoc's delivery of them."""
+    from dondoc import sweep
+    from dondoc.config.settings import Settings
+    from dondoc.context import make_context
+    from dondoc.db import get_engine
+
+    outbox = scratch_dir()
+    settings = Settings(database_url=url, outbox_dir=outbox, smtp_url=smtp_url(port))
+    ctx = make_context(settings, NOW)
+    engine = get_engine(url)
+    queued = sweep.queue_step(engine, ctx)
+
+    def work() -> dict[str, Any]:
+        tally = sweep.deliver_step(engine, ctx)
+        if tally.failed or tally.given_up:
+            raise RuntimeError(f"delivery failed: {tally}")
+        return {"rows": tally.messages, "queued": queued}
+
+    return work
+
+
+def _message(number: int) -> EmailMessage:
+    """About the size of one dondoc reminder: a subject, plain text and an HTML part."""
+    message = EmailMessage()
+    message["Subject"] = f"[Nhắc hạn] Báo cáo định kỳ số {number}"
+    message["From"] = SENDER
+    message["To"] = f"vt{number}@bench.test"
+    text = "Kính gửi đơn vị,\n\nHạn nộp báo cáo: 26/11/2026 (còn 1 ngày).\n" * 12
+    message.set_content(text)
+    message.add_alternative(f"<html><body><pre>{text}</pre></body></html>", subtype="html")
+    return message
+
+
+def smtplib_work(port: int, count: int) -> Work:
+    """The floor: each message built and sent in turn over one connection."""
+
+    def work() -> dict[str, Any]:
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            for number in range(count):
+                client.send_message(_message(number))
+        return {"rows": count}
+
+    return work

@@ -1,0 +1,159 @@
+"""Plain-text tables of the measured figures, and the verdict on each quality bar."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.measure import Figure
+from bench.shape import NOW, human
+
+# PRODUCT.md section 8, for 1M tasks of which ~50k are due.
+SWEEP_SECONDS, SWEEP_MB, SWEEP_RATIO, GROWTH_RATIO, DELIVERY_SECONDS = 10.0, 300.0, 3.0, 2.0, 20.0
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def secs(value: float) -> str:
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b > 0 else "-"
+
+
+def mb(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def header(repeat: int) -> str:
+    return "\n".join(
+        [
+            f"dondoc benchmark: sweeps as of {NOW:%Y-%m-%d %H:%M %z} (a working day, send hour)",
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; each figure:"
+            f" median time of {repeat} run(s), each in a fresh process on a fresh copy of the"
+            " database; peak MB = the process's peak RSS (VmHWM), work MB = peak minus RSS"
+            " just before the work.",
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    backend: str
+    tasks: int
+    sweep: Figure
+    floor: Figure
+    writes: Figure | None  # not measured in a quick run
+
+    def cells(self) -> list[str]:
+        s, f, w = self.sweep, self.floor, self.writes
+        return [
+            self.backend,
+            human(self.tasks),
+            f"{f.rows:,}",
+            secs(s.seconds),
+            mb(s.rss_peak_mb),
+            mb(s.work_mb),
+            secs(f.seconds),
+            mb(f.rss_peak_mb),
+            mb(f.work_mb),
+            ratio(s.seconds, f.seconds),
+            ratio(s.rss_peak_mb, f.rss_peak_mb),
+            secs(w.seconds) if w else "-",
+            ratio(s.seconds, w.seconds) if w else "-",
+        ]
+
+
+SWEEP_HEADERS = [
+    "backend",
+    "tasks",
+    "due",
+    "sweep s",
+    "peak MB",
+    "work MB",
+    "floor s",
+    "peak MB",
+    "work MB",
+    "time x",
+    "peak x",
+    "writes s",
+    "vs writes",
+]
+
+
+def sweep_section(rows: Sequence[SweepRow]) -> str:
+    return "\n".join(
+        [
+            "Sweep decision work (status refresh, transfers, queueing; no delivery) against the"
+            " floor: a bare SELECT of exactly the due rows.",
+            "'writes' is bare SQL doing the sweep's unavoidable writes for the same rows (one"
+            " INSERT ... SELECT of their outbox rows, one UPDATE of next_stage_at).",
+            table(SWEEP_HEADERS, [r.cells() for r in rows]),
+        ]
+    )
+
+
+def growth_section(rows: Sequence[tuple[str, int, Figure, Figure]], small: int, big: int) -> str:
+    cells = [
+        [name, f"{due:,}", secs(a.seconds), secs(b.seconds), ratio(b.seconds, a.seconds)]
+        for name, due, a, b in rows
+    ]
+    headers = ["backend", "due", f"{human(small)} s", f"{human(big)} s", "growth x"]
+    title = (
+        f"Growth: sweep time with the due count fixed, {human(big)} tasks against {human(small)}"
+    )
+    return "\n".join([title + f" (target <= {GROWTH_RATIO:.0f}x).", table(headers, cells)])
+
+
+def delivery_section(rows: Sequence[tuple[str, Figure]], floor: Figure) -> str:
+    cells = [
+        [
+            name,
+            f"{f.rows:,}",
+            secs(f.seconds),
+            f"{f.rows / f.seconds:.0f}",
+            mb(f.rss_peak_mb),
+            ratio(f.seconds, floor.seconds),
+        ]
+        for name, f in [*rows, ("smtplib, one connection (floor)", floor)]
+    ]
+    headers = ["delivery path", "emails", "s", "emails/s", "peak MB", "time x"]
+    title = "Delivery to a loopback SMTP server (aiosmtpd), against a plain smtplib loop."
+    return "\n".join([title, table(headers, cells)])
+
+
+def verdicts(
+    sweeps: Sequence[SweepRow],
+    growth: Sequence[tuple[str, int, Figure, Figure]],
+    deliveries: Sequence[tuple[str, Figure]],
+) -> str:
+    lines = ["Targets (PRODUCT.md section 8):"]
+    for r in (r for r in sweeps if r.tasks >= 1_000_000):
+        s, f = r.sweep, r.floor
+        lines.append(
+            f"  {r.backend} {human(r.tasks)}: time {secs(s.seconds)} s"
+            f" {_ok(s.seconds < SWEEP_SECONDS)} (< {SWEEP_SECONDS:.0f} s);"
+            f" peak {mb(s.rss_peak_mb)} MB {_ok(s.rss_peak_mb < SWEEP_MB)} (< {SWEEP_MB:.0f});"
+            f" {ratio(s.seconds, f.seconds)} the floor"
+            f" {_ok(s.seconds <= SWEEP_RATIO * f.seconds)} (<= {SWEEP_RATIO:.0f}x)"
+        )
+    for name, _, a, b in growth:
+        grown = b.seconds / a.seconds
+        lines.append(f"  {name} growth: {grown:.1f}x {_ok(grown <= GROWTH_RATIO)}")
+    for name, f in deliveries:
+        fast = f.seconds < DELIVERY_SECONDS
+        lines.append(f"  {name}: {f.rows:,} emails in {secs(f.seconds)} s {_ok(fast)}")
+    return "\n".join(lines)
+
+
+def _ok(met: bool) -> str:
+    return "MET" if met else "MISSED"

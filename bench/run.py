@@ -1,0 +1,125 @@
+"""The whole benchmark: build (or reuse) the databases, measure, print the tables."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.exc import OperationalError
+
+from bench import report
+from bench.mail import SMTPSink
+from bench.measure import Figure, on_copy, probe, summarise
+from bench.report import SweepRow
+from bench.shape import Shape, human, share_due
+from bench.stores import PostgresStore, SQLiteStore, store_for
+
+Store = SQLiteStore | PostgresStore
+
+
+@dataclass(frozen=True)
+class Options:
+    sizes: list[int]
+    backends: list[str]
+    repeat: int = 1
+    emails: int = 1000
+    delivery: bool = True
+    writes: bool = True
+    growth: tuple[int, int, int] | None = (100_000, 1_000_000, 5_000)  # small, big, due
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.figures: dict[tuple[str, Shape, str], Figure] = {}
+
+    def figure(self, store: Store, shape: Shape, kind: str) -> Figure:
+        key = (store.name, shape, kind)
+        if key not in self.figures:
+            started = time.perf_counter()
+            if store.ensure(shape):
+                log(f"built {store.name} {shape} in {time.perf_counter() - started:.0f} s")
+            log(f"measuring {kind} on {store.name} {human(shape.tasks)} ({shape.due:,} due)")
+            self.figures[key] = on_copy(store, shape, kind, self.options.repeat)
+        return self.figures[key]
+
+    def sweeps(self, stores: list[Store]) -> list[SweepRow]:
+        rows = []
+        for store in stores:
+            for size in self.options.sizes:
+                shape = share_due(size)
+                sweep, floor = (self.figure(store, shape, k) for k in ("sweep", "floor"))
+                writes = self.figure(store, shape, "writes") if self.options.writes else None
+                rows.append(SweepRow(store.name, size, sweep, floor, writes))
+        return rows
+
+    def growth(self, stores: list[Store]) -> list[tuple[str, int, Figure, Figure]]:
+        if self.options.growth is None:
+            return []
+        small, big, due = self.options.growth
+        return [
+            (
+                store.name,
+                due,
+                self.figure(store, Shape(small, due), "sweep"),
+                self.figure(store, Shape(big, due), "sweep"),
+            )
+            for store in stores
+        ]
+
+    def deliveries(self, stores: list[Store], sink: SMTPSink) -> list[tuple[str, Figure]]:
+        count = self.options.emails
+        shape = Shape(tasks=3 * count, due=count, agencies=count)
+        rows = []
+        for store in stores:
+            store.ensure(shape)
+            log(f"measuring delivery of {count:,} emails on {store.name}")
+            before = sink.received
+            figure = on_copy(
+                store, shape, "deliver", self.options.repeat, "--smtp-port", str(sink.port)
+            )
+            if sink.received - before != count * figure.runs:
+                raise RuntimeError(f"the SMTP server got {sink.received - before} messages")
+            rows.append((f"dondoc on {store.name} (Apprise)", figure))
+        return rows
+
+    def smtplib_floor(self, sink: SMTPSink) -> Figure:
+        args = ["--smtp-port", str(sink.port), "--count", str(self.options.emails)]
+        return summarise([probe("smtplib", *args) for _ in range(self.options.repeat)])
+
+
+def available(backends: list[str]) -> list[Store]:
+    stores: list[Store] = []
+    for name in backends:
+        store = store_for(name)
+        try:
+            store.prepare()
+        except OperationalError as exc:
+            print(f"{name}: skipped, no server ({exc.__class__.__name__})")
+            continue
+        stores.append(store)
+    return stores
+
+
+def run(options: Options) -> int:
+    bench, stores = Bench(options), available(options.backends)
+    print(report.header(options.repeat), end="\n\n", flush=True)
+    sweeps = bench.sweeps(stores)
+    print(report.sweep_section(sweeps), end="\n\n", flush=True)
+    growth = bench.growth(stores)
+    if growth and options.growth is not None:
+        small, big, _ = options.growth
+        print(report.growth_section(growth, small, big), end="\n\n", flush=True)
+    deliveries: list[tuple[str, Figure]] = []
+    if options.delivery:
+        with SMTPSink() as sink:
+            deliveries = bench.deliveries(stores, sink)
+            floor = bench.smtplib_floor(sink)
+        print(report.delivery_section(deliveries, floor), end="\n\n", flush=True)
+    print(report.verdicts(sweeps, growth, deliveries), flush=True)
+    return 0 if stores else 1

@@ -1,0 +1,120 @@
+"""Plain-text hygiene for imported dispatches: decoding, NFC, line endings, and a folded form
+for matching names regardless of case, tone-mark placement and common abbreviations.
+
+Pure functions; the only error is `DispatchTextError` for bytes that are not usable text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tone marks only: grave, acute, tilde, hook above, dot below. The vowel-shape marks (circumflex,
+# breve, horn) stay, so "Hà Nam" and "Hà Nội" remain different while "hoà"/"hòa" and
+# "Uỷ"/"Ủy" (old and new tone placement) fold to the same text.
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u3000]+")
+_CELL_BREAK = re.compile(r"\t+| {3,}")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Abbreviations officials write for the same body, spelled out in folded form (see `fold`).
+_ABBREVIATIONS = (
+    (r"\bubnd\b", "ủy ban nhân dân"),
+    (r"\bhđnd\b", "hội đồng nhân dân"),
+    (r"\btp\.?\s*hcm\b", "thành phố hồ chí minh"),
+    (r"\btp\b\.?", "thành phố"),
+    (r"\btw\b", "trung ương"),
+)
+
+
+class DispatchTextError(ValueError):
+    """The bytes are not a readable text (not UTF-8, binary, empty)."""
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (a byte-order mark is allowed) to text; `DispatchTextError` otherwise."""
+    if not raw.strip():
+        raise DispatchTextError("the file is empty")
+    if b"\x00" in raw:
+        raise DispatchTextError("binary data, not plain text (save the dispatch as .txt)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DispatchTextError(
+            f"line {line}: not UTF-8 text (got byte {raw[exc.start : exc.start + 1]!r}); "
+            "save the dispatch as UTF-8"
+        ) from None
+
+
+def normalise(text: str) -> str:
+    """NFC, LF line endings, no BOM; tabs survive (they separate the header's two columns)."""
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2013", "-")
+    lines = (_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
+    return "\n".join(line.lstrip(" ") for line in lines)
+
+
+def cells(line: str) -> list[str]:
+    """The columns of one line: converted two-column headers separate them by tabs or runs of
+    spaces ("Số: 351/BXD-PTĐT<TAB>Hà Nội, ngày ...")."""
+    return [c.strip() for c in _CELL_BREAK.split(line) if c.strip()]
+
+
+def squash(text: str) -> str:
+    """One line, single spaces (tabs and line breaks become spaces)."""
+    return " ".join(text.split())
+
+
+def strip_tones(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+
+
+def fold(text: str) -> str:
+    """Lower case, no tone marks, abbreviations spelled out, single spaces: for matching."""
+    out = strip_tones(squash(text)).casefold()
+    for pattern, full in _FOLDED_ABBREVIATIONS:
+        out = pattern.sub(full, out)
+    return squash(out)
+
+
+def fold_pattern(pattern: str) -> re.Pattern[str]:
+    """A lower-case regular expression written in Vietnamese, compiled to match `fold`ed text
+    (only the tone marks are removed, so escapes such as ``\\S`` keep their case)."""
+    return re.compile(strip_tones(pattern))
+
+
+_FOLDED_ABBREVIATIONS = tuple(
+    (re.compile(pattern), strip_tones(full).casefold()) for pattern, full in _ABBREVIATIONS
+)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def is_upper_line(text: str) -> bool:
+    """An all-capitals line such as "BỘ XÂY DỰNG" (the header's issuing body)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def sentence_case(upper: str) -> str:
+    """ "SỞ XÂY DỰNG" -> "Sở Xây dựng": the usual form of a body's name (first word, and the
+    name's first word, capitalised). Callers flag the result for review: proper names inside
+    (provinces, "Công Thương") need capitals this cannot know."""
+    parts = upper.lower().split()
+    head = 2 if len(parts) > 1 else 1
+    return " ".join(p.capitalize() if i < head else p for i, p in enumerate(parts))
+
+
+def title_case(upper: str) -> str:
+    """ "LÀO CAI" -> "Lào Cai": place names capitalise every word."""
+    return " ".join(p.capitalize() for p in upper.lower().split())
+
+
+def slug(number: str) -> str:
+    """ "351/BXD-PTĐT" -> "351-BXD-PTDT": a file name that keeps the symbol legible."""
+    text = number.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-") or "dispatch"
