@@ -55,11 +55,15 @@ def _stop(proc: subprocess.Popen[bytes], name: str) -> None:
             proc.wait()
 
 
-def _interrupt_on_sigterm() -> None:
+def _interrupt_on_signals() -> None:
+    """SIGTERM and SIGINT both mean "stop in order". SIGINT is set explicitly because a shell
+    starts background jobs with it ignored, and Python then never turns it into Ctrl-C."""
+
     def handler(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
 def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
@@ -67,7 +71,7 @@ def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
 
     The children run in sessions of their own so that a Ctrl-C reaches only this process,
     which then stops them in order (a terminal would signal all of them at once)."""
-    _interrupt_on_sigterm()
+    _interrupt_on_signals()
     env = prefect_env(host, port, Path.cwd() / ".prefect")
     api = env["PREFECT_API_URL"]
     server = subprocess.Popen(
