@@ -93,7 +93,7 @@ def _assert_exactly_once(url: str, smtp: SMTPServer, addresses: set[str]) -> Non
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("round_", range(2))
+@pytest.mark.parametrize("round_", range(1))
 def test_two_sweepers_on_postgres_send_each_reminder_once(
     round_: int, postgres_url: str, smtp_server: SMTPServer, cli: Any, workdir: Path
 ) -> None:

@@ -36,7 +36,7 @@ VN = dt.timezone(dt.timedelta(hours=7))
 FIRST_SWEEP = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)
 STEP = LEASE + dt.timedelta(minutes=1)  # past the previous sweeper's lease
 PER_AGENCY = 8  # 50 agencies x 8 = 400 email contacts
-KILLS = 12
+KILLS = 10
 DEADLINE_SECONDS = 120  # a bound on the whole kill loop, far above its usual run time
 
 
