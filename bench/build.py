@@ -53,6 +53,7 @@ from dondoc.models import (
     UTCDateTime,
     table_of,
 )
+from dondoc.planning import ensure_tasks
 
 _PLAN = Table(
     "bench_plan",
@@ -95,7 +96,19 @@ def build(url: str, shape: Shape) -> None:
             conn.exec_driver_sql("PRAGMA cache_size = -262144")
         _load_tasks(conn, rows)
         _load_history(conn)
+    _previous_sweeps_plan(url)
     engine.dispose()
+
+
+def _previous_sweeps_plan(url: str) -> None:
+    """What the previous working day's sweep left: dondoc's own ``ensure_tasks`` as of then
+    finds every task made and marks each obligation's periods done (``tasks_made_through``)."""
+    before = make_context(Settings(database_url=url), PREVIOUS_SWEEP)
+    with Session(get_engine(url)) as session:
+        made = ensure_tasks(session=session, ctx=before)
+        session.commit()
+    if made:
+        raise RuntimeError(f"the plan left {made} tasks for dondoc to make: bench/plan.py is off")
 
 
 def _id(obligation: Obligation) -> int:

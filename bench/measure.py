@@ -25,6 +25,7 @@ class Figure:
     rss_peak_mb: float
     rows: int
     runs: int
+    decide_seconds: float = 0.0  # sweeps only: the decision work within ``seconds``
 
     @property
     def work_mb(self) -> float:
@@ -60,6 +61,7 @@ def summarise(results: list[dict[str, float]]) -> Figure:
         rss_peak_mb=max(r["rss_peak_mb"] for r in results),
         rows=rows.pop(),
         runs=len(results),
+        decide_seconds=statistics.median(r.get("decide_seconds", 0.0) for r in results),
     )
 
 

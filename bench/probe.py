@@ -16,11 +16,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from bench.shape import NOW
 
 Work = Callable[[], dict[str, Any]]
+P = ParamSpec("P")
+R = TypeVar("R")
 _SCRATCH: list[tempfile.TemporaryDirectory[str]] = []
 
 
@@ -51,8 +53,9 @@ def measure(work: Work) -> dict[str, Any]:
 
 
 def sweep_work(url: str) -> Work:
-    """The sweep as ``run_sweep`` runs it (every step, in its order), delivery excluded."""
-    from dondoc import sweep
+    """The sweep as ``run_sweep`` runs it (every step, in its order), delivery excluded; the
+    decision work within it (``plan_step`` and ``decide_reminders``) is timed on its own."""
+    from dondoc import reminders, sweep
     from dondoc.config.settings import Settings
     from dondoc.context import make_context
     from dondoc.db import get_engine
@@ -60,6 +63,9 @@ def sweep_work(url: str) -> Work:
 
     # Delivery is measured on its own (``deliver`` below); here it must not send 50,000 mails.
     sweep.deliver_step = lambda engine, ctx: DeliveryTally()
+    deciding = _Stopwatch()
+    sweep.plan_step = deciding.timed(sweep.plan_step)
+    reminders.decide_reminders = deciding.timed(reminders.decide_reminders)
     outbox = scratch_dir()
     ctx = make_context(Settings(database_url=url, outbox_dir=outbox), NOW)
     engine = get_engine(url)
@@ -67,9 +73,27 @@ def sweep_work(url: str) -> Work:
     def work() -> dict[str, Any]:
         summary = sweep.run_sweep(engine, ctx)
         assert summary.send_window
-        return {"rows": summary.queued, "changes": sum(summary.status_changes.values())}
+        changes = sum(summary.status_changes.values())
+        return {"rows": summary.queued, "changes": changes, "decide_seconds": deciding.seconds}
 
     return work
+
+
+class _Stopwatch:
+    """Adds up the time spent in the functions it wraps."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def timed(self, function: Callable[P, R]) -> Callable[P, R]:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+
+        return wrapper
 
 
 DUE = "next_stage_at <= {now} AND status IN ('pending', 'due_soon', 'overdue')"

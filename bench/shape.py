@@ -14,7 +14,7 @@ PREVIOUS_SWEEP = dt.datetime(2026, 11, 23, 8, 30, tzinfo=NOW.tzinfo)
 AGENCIES = 1000
 DUE_SHARE = 0.05
 # Bump when the generator changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")
 

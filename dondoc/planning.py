@@ -67,12 +67,34 @@ def task_timing(obligation: Obligation, period: Period, ctx: RunContext) -> Task
 
 
 def ensure_tasks(*, session: Session, ctx: RunContext, full: bool = False) -> int:
-    """Insert the missing (obligation, agency, period) tasks, set-based; returns rows made."""
+    """Insert the missing (obligation, agency, period) tasks, set-based; returns rows made.
+
+    A daily sweep (not ``full``) skips the periods up to the obligation's
+    ``tasks_made_through``: probing every assigned agency of every tracked period again would
+    cost a sweep as much as the live tasks it holds, every day. A ``full`` run (a load, which
+    may change assignments, or ``init``) checks every period and sets the mark afresh."""
     created = 0
     for obligation in session.execute(select(Obligation).where(col(Obligation.active))).scalars():
-        for period in tracked_periods(obligation, ctx, full=full):
-            created += _insert_period_tasks(session, obligation, period, ctx)
+        periods = tracked_periods(obligation, ctx, full=full)
+        made = None if full else made_through(obligation)
+        for period in periods:
+            if made is None or period > made:
+                created += _insert_period_tasks(session, obligation, period, ctx)
+        if periods and (made is None or periods[-1] > made):
+            obligation.tasks_made_through = periods[-1].label
+    session.flush()
     return created
+
+
+def made_through(obligation: Obligation) -> Period | None:
+    """The stored mark as a period; None when unset or no longer of the obligation's kind."""
+    if obligation.tasks_made_through is None:
+        return None
+    try:
+        made = parse_period(obligation.tasks_made_through, recurrence_of(obligation))
+    except ValueError:
+        return None
+    return made
 
 
 def _insert_period_tasks(

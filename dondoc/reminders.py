@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Integer, Row, any_, bindparam, literal, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
@@ -25,36 +38,45 @@ from dondoc.models import Contact, Notification, Obligation, Task, UTCDateTime, 
 from dondoc.rules import reminder_policy
 
 _TASK, _CONTACT, _OUTBOX = table_of(Task), table_of(Contact), table_of(Notification)
-DueRow = Row[tuple[Any, ...]]  # id, obligation_id, due_day, status
+# likelihood() takes a constant, not a bound parameter.
+_NEARLY_ALWAYS: ColumnElement[float] = literal_column("0.99")
 
 
-def _due_ids(session: Session, ctx: RunContext) -> list[int]:
-    """Every task with ``next_stage_at <= now``, in id order: one pass over the index (ids only,
-    a few MB even for a million due tasks), so a sweep reads what is due and nothing else.
+@dataclass
+class ReminderPlan:
+    """What a sweep decided for the tasks due now, before it writes anything: which stage each
+    one sends (by stage and whether it escalates) and when its next stage falls due."""
 
-    Ordered by the index's own order: SQLite would answer ``ORDER BY id`` by scanning the whole
-    table, and a cursor within the index breaks down on PostgreSQL, where most due tasks share
-    one ``next_stage_at`` (the send hour) and each batch would re-read all of them."""
-    t = _TASK.c
-    query = select(t.id).where(t.next_stage_at <= ctx.now).order_by(t.next_stage_at, t.id)
-    return sorted(session.execute(query).scalars())
+    sends: dict[tuple[str, bool], list[int]] = field(default_factory=lambda: defaultdict(list))
+    moves: dict[dt.datetime | None, list[int]] = field(default_factory=lambda: defaultdict(list))
 
-
-def _due_tasks(session: Session, ctx: RunContext, ids: list[int]) -> list[DueRow]:
-    """Those of ``ids`` that are still due and open (another sweeper may have moved some)."""
-    t = _TASK.c
-    query = select(t.id, t.obligation_id, t.due_day, t.status).where(
-        _among(session, t.id, ids), t.next_stage_at <= ctx.now
-    )
-    return [row for row in session.execute(query) if row.status in OPEN_STATUSES]
+    @property
+    def tasks(self) -> int:
+        return sum(len(ids) for ids in self.moves.values())
 
 
 def _among(session: Session, column: ColumnElement[int], ids: list[int]) -> ColumnElement[bool]:
-    """``column IN ids``. On PostgreSQL one array parameter: the statement text is the same for
-    every batch, so psycopg neither re-parses a thousand placeholders nor misses its cache."""
+    """``column IN ids`` as one parameter, so the statement text is the same for every batch:
+    a PostgreSQL array, a JSON array on SQLite. Neither driver re-parses a thousand
+    placeholders, and SQLAlchemy does not rewrite the statement for each list."""
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
-    return column.in_(bindparam(None, ids, expanding=True))
+    values = func.json_each(bindparam(None, json.dumps(ids))).table_valued("value")
+    return column.in_(select(values.c.value))
+
+
+def _still_due(session: Session, ctx: RunContext, *, by_id: bool) -> ColumnElement[bool]:
+    """The task's stage has come and it is open. SQLite keeps no statistics (dondoc never runs
+    ANALYZE), so it is told which terms are nearly always true, or it would walk every open
+    task through the status index: when reading what is due, the status (the read goes by
+    ``ix_task_next_stage_at``); when re-checking listed ids, both (the write goes by id)."""
+    t = _TASK.c
+    come, open_ = t.next_stage_at <= ctx.now, t.status.in_(OPEN_STATUSES)
+    if session.get_bind().dialect.name != "sqlite":
+        return and_(come, open_)
+    if by_id:
+        return func.likelihood(and_(come, open_), _NEARLY_ALWAYS, type_=Boolean)
+    return and_(come, func.likelihood(open_, _NEARLY_ALWAYS, type_=Boolean))
 
 
 def _queue(session: Session, ctx: RunContext, stage: str, escalate: bool, ids: list[int]) -> int:
@@ -67,6 +89,7 @@ def _queue(session: Session, ctx: RunContext, stage: str, escalate: bool, ids: l
         .select_from(_TASK.join(_CONTACT, c.agency_id == t.agency_id))
         .where(
             _among(session, t.id, ids),
+            _still_due(session, ctx, by_id=True),
             c.active,
             c.flagged_at.is_(None),
             c.role.in_(("focal", "leader") if escalate else ("focal",)),
@@ -108,25 +131,43 @@ class _Stages:
         return self.policies[obligation_id]
 
 
+def decide_reminders(*, session: Session, ctx: RunContext) -> ReminderPlan:
+    """Read the open tasks whose ``next_stage_at`` has come (one pass over that index; ids and
+    the two fields the stage depends on) and decide each one's stage; writes nothing."""
+    plan = ReminderPlan()
+    if not is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour):
+        return plan  # Catch-up happens on the next working-day sweep: next_stage_at is kept.
+    t, stages = _TASK.c, _Stages(session, ctx)
+    due = select(t.id, t.obligation_id, t.due_day).where(_still_due(session, ctx, by_id=False))
+    rows = session.execute(due.execution_options(yield_per=10 * ctx.settings.batch_size))
+    for task_id, obligation_id, due_day in rows:
+        stage, following = stages.of(obligation_id, due_day)
+        plan.moves[following.send_at if following else None].append(task_id)
+        if stage is not None:
+            plan.sends[(stage.key, stage.escalate)].append(task_id)
+    return plan
+
+
+def apply_reminders(*, session: Session, ctx: RunContext, plan: ReminderPlan) -> int:
+    """Write what ``plan`` decided, set-based, in id order (one lock order for concurrent
+    sweepers); every statement re-checks that the task is still due and open, so a task
+    closed or moved by someone else since the decision is left alone. Returns new rows."""
+    queued, size = 0, ctx.settings.batch_size
+    for (stage, escalate), ids in sorted(plan.sends.items()):
+        ids.sort()
+        for start in range(0, len(ids), size):
+            queued += _queue(session, ctx, stage, escalate, ids[start : start + size])
+    for next_at, ids in sorted(plan.moves.items(), key=lambda item: (item[0] is None, item[0])):
+        ids.sort()
+        for start in range(0, len(ids), size):
+            moved = update(_TASK).where(_among(session, _TASK.c.id, ids[start : start + size]))
+            session.execute(
+                moved.where(_still_due(session, ctx, by_id=True)).values(next_stage_at=next_at)
+            )
+    return queued
+
+
 def queue_due_reminders(*, session: Session, ctx: RunContext) -> int:
     """Queue one outbox row per (task, due stage, recipient); returns rows newly queued."""
-    if not is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour):
-        return 0  # Catch-up happens on the next working-day sweep: next_stage_at is kept.
-    queued, stages, due_ids = 0, _Stages(session, ctx), _due_ids(session, ctx)
-    size = ctx.settings.batch_size
-    for start in range(0, len(due_ids), size):
-        sends: dict[tuple[str, bool], list[int]] = defaultdict(list)
-        moves: dict[dt.datetime | None, list[int]] = defaultdict(list)
-        for task in _due_tasks(session, ctx, due_ids[start : start + size]):
-            assert task.due_day is not None
-            due, following = stages.of(task.obligation_id, task.due_day)
-            moves[following.send_at if following else None].append(task.id)
-            if due is not None:
-                sends[(due.key, due.escalate)].append(task.id)
-        # Grouped by stage and by next send time: a few statements per batch, not one per row.
-        for (stage, escalate), ids in sends.items():
-            queued += _queue(session, ctx, stage, escalate, ids)
-        for next_at, ids in moves.items():
-            moved = update(_TASK).where(_among(session, _TASK.c.id, ids))
-            session.execute(moved.values(next_stage_at=next_at))
-    return queued
+    plan = decide_reminders(session=session, ctx=ctx)
+    return apply_reminders(session=session, ctx=ctx, plan=plan)

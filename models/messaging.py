@@ -18,7 +18,8 @@ class Notification(SQLModel, table=True):
         Index("ix_notification_status_next", "status", "next_attempt_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="task.id", index=True)
+    # No index of its own: uq_notification_once leads with task_id and serves every lookup.
+    task_id: int = Field(foreign_key="task.id")
     stage: str = Field(max_length=32)
     contact_id: int = Field(foreign_key="contact.id", index=True)
     status: str = Field(default="queued", max_length=16)

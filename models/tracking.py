@@ -35,6 +35,9 @@ class Obligation(ObligationBase, table=True):
     deadline_year_offset: int = 0
     deadline_shift: bool = True
     deadline_chosen_by: str = Field(default="document", max_length=16)
+    # The last period whose tasks a daily sweep has made for every assigned agency: the sweep
+    # checks only later periods. A load (which may change assignments) re-checks them all.
+    tasks_made_through: str | None = Field(default=None, max_length=16)
     # The reminder policy, stored so a sweep needs no spec file.
     before_days: str = Field(default="30,14,7,3,1", max_length=64)
     overdue_first_day: int = 1
@@ -68,7 +71,8 @@ class Task(TaskBase, table=True):
         Index("ix_task_status_due_at", "status", "due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    obligation_id: int = Field(foreign_key="obligation.id", index=True)
+    # No index of its own: uq_task_period leads with obligation_id and serves every lookup.
+    obligation_id: int = Field(foreign_key="obligation.id")
     # The agency that holds the task now (is reminded, reports, shows on the board) ...
     agency_id: int = Field(foreign_key="agency.id", index=True)
     # ... and the one it was assigned to: they differ once a successor inherits an open task.
