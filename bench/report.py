@@ -104,12 +104,13 @@ def sweep_section(rows: Sequence[SweepRow]) -> str:
     return "\n".join(
         [
             "The sweep (no delivery) against the floor: a bare SELECT of exactly the due rows.",
-            "'decide' is its decision work: making coming tasks, transfers, the status refresh"
-            " (with its writes) and reading each due task to decide its stage; 'sweep' adds"
-            " writing what was decided (outbox rows, next_stage_at) and is the whole sweep.",
-            "'writes' is bare SQL doing those writes for the same rows (one INSERT ... SELECT of"
-            " their outbox rows, one UPDATE of next_stage_at); 'write x' = (sweep - decide) /"
-            " writes.",
+            "'decide' is its decision work: making coming tasks, transfers, deciding which"
+            " statuses change and reading each due task to decide its stage; 'sweep' is the"
+            " whole sweep: 'decide' plus writing what was decided (status changes and their"
+            " events, outbox rows, next_stage_at) and the commits.",
+            "'writes' is bare SQL doing the reminder writes for the same rows (one INSERT ..."
+            " SELECT of their outbox rows, one UPDATE of next_stage_at); 'write x' = (sweep -"
+            " decide) / writes.",
             table(SWEEP_HEADERS, [r.cells() for r in rows]),
         ]
     )

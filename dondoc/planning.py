@@ -1,11 +1,11 @@
-"""Make tasks ahead of time and keep stored statuses equal to the pure status function."""
+"""Make tasks ahead of time, and retime open ones when a deadline rule changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, insert, literal, select, update
+from sqlalchemy import ColumnElement, exists, insert, literal, select, update
 from sqlmodel import Session, col
 
 from dondoc.context import RunContext
@@ -24,7 +24,7 @@ from dondoc.deadlines import (
     reminder_window_start,
 )
 from dondoc.lineage import ownership_day
-from dondoc.models import Agency, Assignment, Event, Obligation, Task, UTCDateTime, table_of
+from dondoc.models import Agency, Assignment, Obligation, Task, UTCDateTime, table_of
 from dondoc.rules import deadline_rule, recurrence_of, reminder_policy
 
 
@@ -159,43 +159,3 @@ def retime_open_tasks(*, session: Session, ctx: RunContext, obligation: Obligati
         )
         changed += rows_affected(session.execute(stmt))
     return changed
-
-
-def _transitions(ctx: RunContext) -> list[tuple[ColumnElement[bool], str]]:
-    now = literal(ctx.now, UTCDateTime())
-    status, due_at, window = col(Task.status), col(Task.due_at), col(Task.remind_from_at)
-    return [
-        (and_(status.in_(("pending", "due_soon")), due_at <= now), "overdue"),
-        (and_(status == "pending", window <= now, due_at > now), "due_soon"),
-        # Only a sweep run "as of" an earlier instant walks these back; kept for purity.
-        (and_(status == "overdue", due_at > now, window <= now), "due_soon"),
-        (and_(status.in_(("overdue", "due_soon")), window > now), "pending"),
-        (and_(status.in_(("overdue", "due_soon")), due_at.is_(None)), "pending"),
-    ]
-
-
-def refresh_statuses(*, session: Session, ctx: RunContext) -> dict[str, int]:
-    """Move open tasks to the status ``open_status`` gives now; one event row per change."""
-    changes: dict[str, int] = {}
-    at = literal(ctx.now, UTCDateTime())
-    for condition, new in _transitions(ctx):
-        audit = select(
-            at,
-            literal("status"),
-            col(Task.id),
-            col(Task.agency_id),
-            col(Task.status),
-            literal(new),
-            literal("sweep"),
-        ).where(condition)
-        session.execute(
-            insert(Event).from_select(
-                ["at", "kind", "task_id", "agency_id", "old_status", "new_status", "actor"], audit
-            )
-        )
-        changed = rows_affected(
-            session.execute(update(Task).where(condition).values(status=new, updated_at=ctx.now))
-        )
-        if changed:
-            changes[new] = changes.get(new, 0) + changed
-    return changes

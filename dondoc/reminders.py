@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Boolean,
-    ColumnElement,
-    Integer,
-    and_,
-    any_,
-    bindparam,
-    func,
-    literal,
-    literal_column,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, and_, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from dondoc.context import RunContext
@@ -34,12 +20,11 @@ from dondoc.deadlines import (
     next_stage_after,
     stage_due,
 )
+from dondoc.id_sets import among, chunks, nearly_always
 from dondoc.models import Contact, Notification, Obligation, Task, UTCDateTime, table_of
 from dondoc.rules import reminder_policy
 
 _TASK, _CONTACT, _OUTBOX = table_of(Task), table_of(Contact), table_of(Notification)
-# likelihood() takes a constant, not a bound parameter.
-_NEARLY_ALWAYS: ColumnElement[float] = literal_column("0.99")
 
 
 @dataclass
@@ -55,28 +40,14 @@ class ReminderPlan:
         return sum(len(ids) for ids in self.moves.values())
 
 
-def _among(session: Session, column: ColumnElement[int], ids: list[int]) -> ColumnElement[bool]:
-    """``column IN ids`` as one parameter, so the statement text is the same for every batch:
-    a PostgreSQL array, a JSON array on SQLite. Neither driver re-parses a thousand
-    placeholders, and SQLAlchemy does not rewrite the statement for each list."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
-    values = func.json_each(bindparam(None, json.dumps(ids))).table_valued("value")
-    return column.in_(select(values.c.value))
-
-
 def _still_due(session: Session, ctx: RunContext, *, by_id: bool) -> ColumnElement[bool]:
-    """The task's stage has come and it is open. SQLite keeps no statistics (dondoc never runs
-    ANALYZE), so it is told which terms are nearly always true, or it would walk every open
-    task through the status index: when reading what is due, the status (the read goes by
-    ``ix_task_next_stage_at``); when re-checking listed ids, both (the write goes by id)."""
+    """The task's stage has come and it is open. Reading what is due goes by
+    ``ix_task_next_stage_at``; re-checking listed ids goes by id."""
     t = _TASK.c
     come, open_ = t.next_stage_at <= ctx.now, t.status.in_(OPEN_STATUSES)
-    if session.get_bind().dialect.name != "sqlite":
-        return and_(come, open_)
     if by_id:
-        return func.likelihood(and_(come, open_), _NEARLY_ALWAYS, type_=Boolean)
-    return and_(come, func.likelihood(open_, _NEARLY_ALWAYS, type_=Boolean))
+        return nearly_always(session, and_(come, open_))
+    return and_(come, nearly_always(session, open_))
 
 
 def _queue(session: Session, ctx: RunContext, stage: str, escalate: bool, ids: list[int]) -> int:
@@ -88,7 +59,7 @@ def _queue(session: Session, ctx: RunContext, stage: str, escalate: bool, ids: l
         select(t.id, literal(stage), c.id, literal("queued"), literal(0), now, now)
         .select_from(_TASK.join(_CONTACT, c.agency_id == t.agency_id))
         .where(
-            _among(session, t.id, ids),
+            among(session, t.id, ids),
             _still_due(session, ctx, by_id=True),
             c.active,
             c.flagged_at.is_(None),
@@ -154,13 +125,11 @@ def apply_reminders(*, session: Session, ctx: RunContext, plan: ReminderPlan) ->
     closed or moved by someone else since the decision is left alone. Returns new rows."""
     queued, size = 0, ctx.settings.batch_size
     for (stage, escalate), ids in sorted(plan.sends.items()):
-        ids.sort()
-        for start in range(0, len(ids), size):
-            queued += _queue(session, ctx, stage, escalate, ids[start : start + size])
+        for chunk in chunks(ids, size):
+            queued += _queue(session, ctx, stage, escalate, chunk)
     for next_at, ids in sorted(plan.moves.items(), key=lambda item: (item[0] is None, item[0])):
-        ids.sort()
-        for start in range(0, len(ids), size):
-            moved = update(_TASK).where(_among(session, _TASK.c.id, ids[start : start + size]))
+        for chunk in chunks(ids, size):
+            moved = update(_TASK).where(among(session, _TASK.c.id, chunk))
             session.execute(
                 moved.where(_still_due(session, ctx, by_id=True)).values(next_stage_at=next_at)
             )

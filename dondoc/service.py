@@ -22,8 +22,9 @@ from dondoc.deadlines import local_date
 from dondoc.errors import InputError
 from dondoc.loading import load_directive, upsert_agencies
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
-from dondoc.planning import ensure_tasks, refresh_statuses, retime_open_tasks
+from dondoc.planning import ensure_tasks, retime_open_tasks
 from dondoc.spec_checks import cutoff_warnings
+from dondoc.status_refresh import refresh_statuses
 from dondoc.submissions import record_submission
 from dondoc.succession import transfer_open_tasks
 

@@ -16,8 +16,9 @@ from dondoc.deadlines import is_send_time
 from dondoc.delivery import DeliveryTally, deliver_queued
 from dondoc.flagging import display_target
 from dondoc.models import Agency, Contact, Notification, Obligation, Task
-from dondoc.planning import ensure_tasks, refresh_statuses
+from dondoc.planning import ensure_tasks
 from dondoc.reminders import queue_due_reminders
+from dondoc.status_refresh import refresh_statuses
 from dondoc.succession import transfer_open_tasks
 
 

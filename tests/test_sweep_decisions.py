@@ -15,6 +15,7 @@ from dondoc.db import transaction
 from dondoc.models import Agency, Event, Notification, Obligation, SubmissionCreate, Task
 from dondoc.reminders import apply_reminders, decide_reminders
 from dondoc.service import engine_for, import_contacts_file, init, load_spec, submit
+from dondoc.status_refresh import apply_statuses, decide_statuses
 from dondoc.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -86,6 +87,41 @@ def test_a_report_recorded_while_the_sweep_decides_stops_its_reminder(
     assert [(r.code, r.stage) for r in rows] == [("79", "before-14")]
     assert rows[0].next_stage_at is not None  # Hồ Chí Minh City's task moved to its before-7
     assert hanoi.status == "done_on_time" and hanoi.next_stage_at is None
+
+
+def test_a_report_recorded_while_statuses_are_decided_keeps_its_task_closed(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = _settings(database_url, tmp_path)
+    init(settings, make_context(settings, dt.datetime(2026, 11, 20, 9, tzinfo=VN)))
+    ctx, engine = (
+        make_context(settings, dt.datetime(2026, 12, 10, 8, 30, tzinfo=VN)),
+        engine_for(settings),
+    )
+    with transaction(engine) as session:
+        changes = decide_statuses(session=session, ctx=ctx)
+        late = changes[("due_soon", "overdue")]
+        report = SubmissionCreate(
+            agency="01",
+            obligation="annual-report",
+            period="2026",
+            document_number="15/BC-UBND",
+            received_on=dt.date(2026, 12, 10),
+        )
+        assert submit(settings, ctx, report).status == "done_late"
+        counts = apply_statuses(session=session, ctx=ctx, changes=changes)
+    assert counts["overdue"] == len(late) - 1
+    with transaction(engine) as session:
+        hanoi = session.execute(
+            select(Task.id, Task.status)
+            .join(Agency, Agency.id == Task.agency_id)
+            .join(Obligation, Obligation.id == Task.obligation_id)
+            .where(Agency.code == "01", Obligation.code == "annual-report", Task.period == "2026")
+        ).one()
+        turned = session.execute(
+            select(Event.new_status).where(Event.task_id == hanoi.id, Event.kind == "status")
+        ).scalars()
+        assert hanoi.status == "done_late" and "overdue" not in set(turned)
 
 
 def _made_through(settings: Settings, code: str) -> str | None:
