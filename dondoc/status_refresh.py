@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, and_, insert, literal, select, update
+from sqlalchemy import ColumnElement, and_, insert, literal, or_, select, update
 from sqlmodel import Session
 
 from dondoc.context import RunContext
@@ -19,17 +19,26 @@ StatusChanges = dict[tuple[str, str], list[int]]
 
 
 def _transitions(ctx: RunContext) -> list[tuple[ColumnElement[bool], str]]:
-    """``dondoc.deadlines.open_status`` as SQL: where each open status must change to."""
+    """``dondoc.deadlines.open_status`` as SQL: which open tasks must change, and to what. The
+    conditions exclude each other, and each bounds ``due_at`` so it reads a range of
+    ``ix_task_status_due_at``, not every task in a status (overdue ones pile up over years)."""
     now = literal(ctx.now, UTCDateTime())
     t = _TASK.c
     status, due_at, window = t.status, t.due_at, t.remind_from_at
+    before_due = due_at > now
     return [
         (and_(status.in_(("pending", "due_soon")), due_at <= now), "overdue"),
-        (and_(status == "pending", window <= now, due_at > now), "due_soon"),
-        # Only a sweep run "as of" an earlier instant walks these back; kept for purity.
-        (and_(status == "overdue", due_at > now, window <= now), "due_soon"),
-        (and_(status.in_(("overdue", "due_soon")), window > now), "pending"),
-        (and_(status.in_(("overdue", "due_soon")), due_at.is_(None)), "pending"),
+        (and_(status.in_(("pending", "overdue")), before_due, window <= now), "due_soon"),
+        # Back to pending only for a sweep run "as of" an earlier instant, or after a retime.
+        (
+            and_(
+                status.in_(("due_soon", "overdue")),
+                before_due,
+                or_(window.is_(None), window > now),
+            ),
+            "pending",
+        ),
+        (and_(status.in_(("due_soon", "overdue")), due_at.is_(None)), "pending"),
     ]
 
 
