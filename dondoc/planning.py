@@ -91,10 +91,9 @@ def made_through(obligation: Obligation) -> Period | None:
     if obligation.tasks_made_through is None:
         return None
     try:
-        made = parse_period(obligation.tasks_made_through, recurrence_of(obligation))
+        return parse_period(obligation.tasks_made_through, recurrence_of(obligation))
     except ValueError:
         return None
-    return made
 
 
 def _insert_period_tasks(

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
@@ -51,6 +51,27 @@ def _contacts(settings: Settings, tmp_path: Path, rows: str) -> None:
     import_contacts_file(settings, csv, replace=False)
 
 
+def _hanoi_report(number: str, received_on: dt.date) -> SubmissionCreate:
+    """Hà Nội's 2026 annual report under the seed directive."""
+    return SubmissionCreate(
+        agency="01",
+        obligation="annual-report",
+        period="2026",
+        document_number=number,
+        received_on=received_on,
+    )
+
+
+def _hanoi_task(session: Session) -> Task:
+    query = (
+        select(Task)
+        .join(Agency, Agency.id == Task.agency_id)
+        .join(Obligation, Obligation.id == Task.obligation_id)
+        .where(Agency.code == "01", Obligation.code == "annual-report", Task.period == "2026")
+    )
+    return session.execute(query).scalar_one()
+
+
 def test_a_report_recorded_while_the_sweep_decides_stops_its_reminder(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -62,13 +83,7 @@ def test_a_report_recorded_while_the_sweep_decides_stops_its_reminder(
         plan = decide_reminders(session=session, ctx=ctx)
         assert plan.tasks >= 2  # both agencies' annual report tasks are due their before-14
         # Hà Nội's report arrives between the decision and the writes (another process).
-        report = SubmissionCreate(
-            agency="01",
-            obligation="annual-report",
-            period="2026",
-            document_number="12/BC-UBND",
-            received_on=dt.date(2026, 11, 25),
-        )
+        report = _hanoi_report("12/BC-UBND", dt.date(2026, 11, 25))
         assert submit(settings, ctx, report).status == "done_on_time"
         queued = apply_reminders(session=session, ctx=ctx, plan=plan)
     assert queued == 1
@@ -78,12 +93,7 @@ def test_a_report_recorded_while_the_sweep_decides_stops_its_reminder(
             .join(Task, Task.id == Notification.task_id)
             .join(Agency, Agency.id == Task.agency_id)
         ).all()
-        hanoi = session.execute(
-            select(Task.status, Task.next_stage_at)
-            .join(Agency, Agency.id == Task.agency_id)
-            .join(Obligation, Obligation.id == Task.obligation_id)
-            .where(Agency.code == "01", Obligation.code == "annual-report", Task.period == "2026")
-        ).one()
+        hanoi = _hanoi_task(session)
     assert [(r.code, r.stage) for r in rows] == [("79", "before-14")]
     assert rows[0].next_stage_at is not None  # Hồ Chí Minh City's task moved to its before-7
     assert hanoi.status == "done_on_time" and hanoi.next_stage_at is None
@@ -101,23 +111,12 @@ def test_a_report_recorded_while_statuses_are_decided_keeps_its_task_closed(
     with transaction(engine) as session:
         changes = decide_statuses(session=session, ctx=ctx)
         late = changes[("due_soon", "overdue")]
-        report = SubmissionCreate(
-            agency="01",
-            obligation="annual-report",
-            period="2026",
-            document_number="15/BC-UBND",
-            received_on=dt.date(2026, 12, 10),
-        )
+        report = _hanoi_report("15/BC-UBND", dt.date(2026, 12, 10))
         assert submit(settings, ctx, report).status == "done_late"
         counts = apply_statuses(session=session, ctx=ctx, changes=changes)
     assert counts["overdue"] == len(late) - 1
     with transaction(engine) as session:
-        hanoi = session.execute(
-            select(Task.id, Task.status)
-            .join(Agency, Agency.id == Task.agency_id)
-            .join(Obligation, Obligation.id == Task.obligation_id)
-            .where(Agency.code == "01", Obligation.code == "annual-report", Task.period == "2026")
-        ).one()
+        hanoi = _hanoi_task(session)
         turned = session.execute(
             select(Event.new_status).where(Event.task_id == hanoi.id, Event.kind == "status")
         ).scalars()
