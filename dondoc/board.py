@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ScalarSelect, case, func, select
 from sqlmodel import Session, SQLModel, col
 
 from dondoc.cutoff import window_vi
@@ -45,6 +45,10 @@ class BoardRow(SQLModel):
     days_late: int | None
     reminders_sent: int
     reminders_waiting: int = 0  # queued or being retried: the delivery backlog
+    # Messages dondoc stopped trying (attempts exhausted, or refused for good), and the reason
+    # of the latest one (masked: never a password), so the coordinator can reach that agency.
+    reminders_given_up: int = 0
+    given_up_reason: str | None = None
     # Lineage (docs/succession.md): `agency` holds the task; it was assigned to the origin,
     # named as it was when the task fell due; `inherited_from` reads "Hà Giang (đến
     # 30/06/2025)" for a task taken over from a dissolved or renamed agency, else None.
@@ -68,7 +72,10 @@ def board_rows(
         select(
             col(Notification.task_id),
             func.sum(case((state == "sent", 1), else_=0)).label("n"),
-            func.sum(case((state.in_(("queued", "sending")), 1), else_=0)).label("waiting"),
+            func.sum(case((state.in_(("queued", "sending", "delivering")), 1), else_=0)).label(
+                "waiting"
+            ),
+            func.sum(case((state == "given_up", 1), else_=0)).label("given_up"),
         )
         .group_by(col(Notification.task_id))
         .subquery()
@@ -84,6 +91,8 @@ def board_rows(
             live.c.document_number,
             sent.c.n,
             sent.c.waiting,
+            sent.c.given_up,
+            _given_up_reason(),
         )
         .join(Agency, col(Agency.id) == col(Task.agency_id))
         .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
@@ -101,12 +110,25 @@ def board_rows(
     if agency:
         query = query.where(col(Agency.code) == agency)
     agencies = {a.id: a for a in session.execute(select(Agency)).scalars()}
+    found = session.execute(query).tuples()
     return [
         _row(task, holder, ob, number, received, doc, (n or 0, waiting or 0)).model_copy(
             update=_lineage(task, holder, agencies[task.origin_agency_id])
+            | {"reminders_given_up": given_up or 0, "given_up_reason": reason}
         )
-        for task, holder, ob, number, received, doc, n, waiting in session.execute(query).tuples()
+        for task, holder, ob, number, received, doc, n, waiting, given_up, reason in found
     ]
+
+
+def _given_up_reason() -> ScalarSelect[str | None]:
+    """The last error of the task's latest given-up message."""
+    return (
+        select(col(Notification.last_error))
+        .where(col(Notification.task_id) == col(Task.id), col(Notification.status) == "given_up")
+        .order_by(col(Notification.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _lineage(task: Task, holder: Agency, origin: Agency) -> dict[str, object]:

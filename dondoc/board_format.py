@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from dondoc.board import STATUS_LABELS_VI, BoardRow
+from dondoc.cell_text import csv_field
 
 COLUMNS_VI = (
     ("agency", "Mã"),
@@ -30,12 +31,20 @@ COLUMNS_VI = (
 LINEAGE_COLUMN = ("inherited_from", "Kế thừa từ")
 
 
+# Shown last only when some message was given up; the reasons follow the table.
+GIVEN_UP_COLUMN = ("reminders_given_up", "Ngừng gửi")
+
+
 def columns_for(rows: Sequence[BoardRow]) -> tuple[tuple[str, str], ...]:
-    """The table's columns: COLUMNS_VI, with the lineage column when any row needs it."""
-    if not any(r.inherited_from for r in rows):
-        return COLUMNS_VI
-    at = [key for key, _ in COLUMNS_VI].index("agency_name") + 1
-    return (*COLUMNS_VI[:at], LINEAGE_COLUMN, *COLUMNS_VI[at:])
+    """The table's columns: COLUMNS_VI, with the lineage column when any row needs it and
+    the given-up column when any message was given up."""
+    columns: tuple[tuple[str, str], ...] = COLUMNS_VI
+    if any(r.inherited_from for r in rows):
+        at = [key for key, _ in COLUMNS_VI].index("agency_name") + 1
+        columns = (*COLUMNS_VI[:at], LINEAGE_COLUMN, *COLUMNS_VI[at:])
+    if any(r.reminders_given_up for r in rows):
+        columns = (*columns, GIVEN_UP_COLUMN)
+    return columns
 
 
 def _cell(value: object) -> str:
@@ -62,6 +71,12 @@ def _table(rows: Sequence[BoardRow]) -> str:
     waiting = sum(r.reminders_waiting for r in rows)
     if waiting:
         lines.append(f"Thông báo đang chờ gửi lại: {waiting}")
+    lines += [
+        f"Ngừng gửi thông báo ({r.agency} {r.obligation} {r.period}, {r.reminders_given_up}):"
+        f" {_cell(r.given_up_reason)}"
+        for r in rows
+        if r.reminders_given_up
+    ]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -72,12 +87,21 @@ def _json(rows: Sequence[BoardRow]) -> str:
 
 
 def _csv(rows: Sequence[BoardRow]) -> str:
+    """One line per row, "\\n"-terminated; a field holding a CR or LF is quoted (Python 3.11's
+    writer quotes only the terminator's characters, hence the "\\r\\n" cut off each line), and
+    a field that could start a formula is written as text (dondoc.cell_text)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(BoardRow.model_fields), lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow(r.model_dump(mode="json"))
-    return out.getvalue()
+    writer = csv.DictWriter(out, fieldnames=list(BoardRow.model_fields), lineterminator="\r\n")
+    lines = []
+    for r in [None, *rows]:
+        out.seek(0)
+        out.truncate()
+        if r is None:
+            writer.writeheader()
+        else:
+            writer.writerow({k: csv_field(v) for k, v in r.model_dump(mode="json").items()})
+        lines.append(out.getvalue().removesuffix("\r\n"))
+    return "\n".join(lines) + "\n"
 
 
 def render_board(rows: Sequence[BoardRow], fmt: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from dondoc.context import RunContext
@@ -22,6 +23,7 @@ from dondoc.deadlines import (
 )
 from dondoc.id_sets import among, chunks, nearly_always
 from dondoc.models import Contact, Notification, Obligation, Task, UTCDateTime, table_of
+from dondoc.planning import failure_text
 from dondoc.rules import reminder_policy
 
 _TASK, _CONTACT, _OUTBOX = table_of(Task), table_of(Contact), table_of(Notification)
@@ -34,6 +36,8 @@ class ReminderPlan:
 
     sends: dict[tuple[str, bool], list[int]] = field(default_factory=lambda: defaultdict(list))
     moves: dict[dt.datetime | None, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # obligation id -> the error its stored rules raised: its tasks are left as they are
+    failed: dict[int, str] = field(default_factory=dict)
 
     @property
     def tasks(self) -> int:
@@ -71,8 +75,16 @@ def _queue(session: Session, ctx: RunContext, stage: str, escalate: bool, ids: l
     columns.append("next_attempt_at")
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_OUTBOX)
-    # The unique key, not this code, decides what is new: a re-run queues nothing twice.
-    stmt = insert.from_select(columns, source).on_conflict_do_nothing()
+    # The unique key, not this code, decides what is new: a re-run queues nothing twice. A row
+    # cancelled because its task closed comes back when the task is open and due again (a
+    # withdrawn report): the agency is reminded at once, not only at the next stage.
+    stmt = insert.from_select(columns, source)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["task_id", "stage", "contact_id"],
+        set_={"status": "queued", "queued_at": now, "next_attempt_at": now,
+              "claim_token": None, "claimed_until": None},
+        where=_OUTBOX.c.status == "cancelled",
+    )  # fmt: skip
     # SQLAlchemy keeps an INSERT's rowcount only when asked (psycopg's is lost otherwise).
     return rows_affected(session.execute(stmt.execution_options(preserve_rowcount=True)))
 
@@ -112,11 +124,32 @@ def decide_reminders(*, session: Session, ctx: RunContext) -> ReminderPlan:
     due = select(t.id, t.obligation_id, t.due_day).where(_still_due(session, ctx, by_id=False))
     rows = session.execute(due.execution_options(yield_per=10 * ctx.settings.batch_size))
     for task_id, obligation_id, due_day in rows:
-        stage, following = stages.of(obligation_id, due_day)
+        if obligation_id in plan.failed:
+            continue
+        try:
+            stage, following = stages.of(obligation_id, due_day)
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # one obligation's rules (e.g. overflowing) stop only it
+            plan.failed[obligation_id] = failure_text(exc)
+            continue
         plan.moves[following.send_at if following else None].append(task_id)
         if stage is not None:
             plan.sends[(stage.key, stage.escalate)].append(task_id)
+    if plan.failed:
+        _drop_failed(session, plan)
     return plan
+
+
+def _drop_failed(session: Session, plan: ReminderPlan) -> None:
+    """Take out the tasks of failed obligations decided before their failure (another due
+    day of the same obligation may have worked): nothing partial for them."""
+    ids = select(_TASK.c.id).where(_TASK.c.obligation_id.in_(list(plan.failed)))
+    dropped = set(session.execute(ids).scalars())
+    for key, task_ids in plan.sends.items():
+        plan.sends[key] = [i for i in task_ids if i not in dropped]
+    for at, task_ids in plan.moves.items():
+        plan.moves[at] = [i for i in task_ids if i not in dropped]
 
 
 def apply_reminders(*, session: Session, ctx: RunContext, plan: ReminderPlan) -> int:

@@ -9,7 +9,9 @@ from sqlmodel import Field, SQLModel
 
 from dondoc.models.base import UTCDateTime, utcnow
 
-NOTIFICATION_STATUSES = ("queued", "sending", "sent", "given_up", "cancelled")
+# queued -> sending (claimed by a sweeper, leased) -> delivering (handed to the channel now)
+# -> sent, queued again (retry), given_up; cancelled when the task closed before delivering.
+NOTIFICATION_STATUSES = ("queued", "sending", "delivering", "sent", "given_up", "cancelled")
 
 
 class Notification(SQLModel, table=True):

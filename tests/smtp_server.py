@@ -9,14 +9,23 @@ Enable with ``pytest_plugins = ["tests.smtp_server"]``. The ``smtp_server`` fixt
 * ``messages``: a list of ``ReceivedMessage`` (parsed ``EmailMessage`` plus envelope);
 * ``stop()`` / ``start()``: take the server down and bring it back on the same port, at once.
 
+Options for delivery tests: ``delay`` (seconds the server takes per message, a slow server),
+``reply(login, password)`` (an answer to DATA instead of 250, e.g. a rejection that echoes the
+login), ``meet`` (hold every message until that many SMTP sessions are open at once, or
+``MEET_TIMEOUT`` passes: proves that so many senders were delivering at the same time). Each
+``ReceivedMessage`` carries ``started`` (time.monotonic() at EHLO: the SMTP session began) and
+``arrived`` (when the message was accepted).
+
 ``SMTPServer(tls_context=...)`` makes a server that requires STARTTLS (for ``mailtos://``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -36,6 +45,8 @@ class ReceivedMessage:
     mail_from: str
     recipients: tuple[str, ...]  # envelope RCPT TO
     raw: bytes = field(repr=False)
+    started: float = 0.0  # time.monotonic() when the SMTP session said EHLO
+    arrived: float = 0.0  # time.monotonic() when the message was accepted
 
     @property
     def subject_text(self) -> str:  # decoded
@@ -57,22 +68,72 @@ class ReceivedMessage:
         return str(part.get_content()).replace("\r\n", "\n")
 
 
+Reply = Callable[[str, str], str | None]  # (login, password) -> an SMTP reply, or None
+MEET_TIMEOUT = 20.0
+
+
 class _Collector:
-    def __init__(self, sink: list[ReceivedMessage]) -> None:
-        self.sink = sink
+    def __init__(self, server: SMTPServer) -> None:
+        self.server = server
+        self.open_sessions = 0
+        self.met = server.meet <= 1
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        session.dondoc_started = time.monotonic()
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await self._meet()
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
+        reply = self.server.reply
+        if reply is not None:
+            login, password = _credentials(session)
+            answer = reply(login, password)
+            if answer is not None:
+                return answer
         raw = bytes(envelope.original_content or envelope.content)
         parsed = message_from_bytes(raw, policy=default)
         assert isinstance(parsed, EmailMessage)
-        self.sink.append(
-            ReceivedMessage(parsed, str(envelope.mail_from), tuple(envelope.rcpt_tos), raw)
+        started = float(getattr(session, "dondoc_started", 0.0))
+        self.server.messages.append(
+            ReceivedMessage(
+                parsed,
+                str(envelope.mail_from),
+                tuple(envelope.rcpt_tos),
+                raw,
+                started=started,
+                arrived=time.monotonic(),
+            )
         )
         return "250 Message accepted for delivery"
 
+    async def _meet(self) -> None:
+        """Wait until ``meet`` sessions are waiting here at once (then never again)."""
+        self.open_sessions += 1
+        try:
+            deadline = time.monotonic() + MEET_TIMEOUT
+            while not self.met and time.monotonic() < deadline:
+                if self.open_sessions >= self.server.meet:
+                    self.met = True
+                    break
+                await asyncio.sleep(0.005)
+        finally:
+            self.open_sessions -= 1
+
+
+def _credentials(session: Any) -> tuple[str, str]:
+    auth = getattr(session, "auth_data", None)
+    login = getattr(auth, "login", b"") or b""
+    password = getattr(auth, "password", b"") or b""
+    return bytes(login).decode(errors="replace"), bytes(password).decode(errors="replace")
+
 
 def _accept_any_login(server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> Any:
-    return AuthResult(success=True)
+    return AuthResult(success=True, auth_data=auth)
 
 
 def _free_port() -> int:
@@ -82,8 +143,17 @@ def _free_port() -> int:
 
 
 class SMTPServer:
-    def __init__(self, port: int | None = None, tls_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        tls_context: ssl.SSLContext | None = None,
+        *,
+        delay: float = 0.0,
+        reply: Reply | None = None,
+        meet: int = 0,
+    ) -> None:
         self.host = "127.0.0.1"
+        self.delay, self.reply, self.meet = delay, reply, meet
         self.port = port or _free_port()
         self.tls_context = tls_context  # given: STARTTLS offered and required
         self.messages: list[ReceivedMessage] = []
@@ -105,7 +175,7 @@ class SMTPServer:
         if self._controller is not None:
             return
         controller = Controller(
-            _Collector(self.messages),
+            _Collector(self),
             hostname=self.host,
             port=self.port,
             authenticator=_accept_any_login,

@@ -3,8 +3,10 @@
 Two real `dondoc sweep` processes race over the same outbox. The conditional
 ``UPDATE ... WHERE status='queued'`` in ``dondoc.delivery._claim`` decides who wins each row, so
 the SMTP server must get exactly one message per contact and every outbox row must be ``sent``
-after a single attempt. A small ``DONDOC_BATCH_SIZE`` makes the two processes claim many small
-batches in turn, so their claims really interleave instead of one process taking everything.
+after a single attempt. A small ``DONDOC_CLAIM_BATCH`` makes the two processes claim many small
+batches in turn, and the SMTP server holds the first message until two sessions are open at
+once: the first sweeper holds only two recipients while it waits, so the second one must claim
+and deliver too. Both sweepers sending something is asserted, not hoped for.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,19 @@ def _env(url: str, smtp: SMTPServer) -> dict[str, str]:
         "DONDOC_DATABASE_URL": url,
         "DONDOC_SMTP_URL": smtp.url,
         "DONDOC_BATCH_SIZE": "7",
+        "DONDOC_CLAIM_BATCH": "2",
     }
+
+
+@pytest.fixture
+def meeting_server() -> Iterator[SMTPServer]:
+    """Holds messages until both sweepers are delivering at the same moment."""
+    server = SMTPServer(meet=SWEEPERS)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _prepare(cli: Any, workdir: Path, env: dict[str, str]) -> set[str]:
@@ -71,6 +86,7 @@ def _race(workdir: Path, env: dict[str, str]) -> tuple[float, list[int]]:
         assert p.returncode == 0, f"sweep failed:\n{out}\n{err}"
     split = [int(m.group(1)) for out, _ in outputs if (m := MESSAGES.search(out))]
     assert len(split) == SWEEPERS, outputs
+    assert min(split) > 0, f"a sweeper delivered nothing: {split}"
     return time.monotonic() - started, split
 
 
@@ -95,8 +111,9 @@ def _assert_exactly_once(url: str, smtp: SMTPServer, addresses: set[str]) -> Non
 @pytest.mark.postgres
 @pytest.mark.parametrize("round_", range(1))
 def test_two_sweepers_on_postgres_send_each_reminder_once(
-    round_: int, postgres_url: str, smtp_server: SMTPServer, cli: Any, workdir: Path
+    round_: int, postgres_url: str, meeting_server: SMTPServer, cli: Any, workdir: Path
 ) -> None:
+    smtp_server = meeting_server
     env = _env(postgres_url, smtp_server)
     addresses = _prepare(cli, workdir, env)
     took, split = _race(workdir, env)
@@ -107,8 +124,9 @@ def test_two_sweepers_on_postgres_send_each_reminder_once(
 
 @pytest.mark.parametrize("round_", range(1))
 def test_two_sweepers_on_sqlite_send_each_reminder_once(
-    round_: int, smtp_server: SMTPServer, cli: Any, workdir: Path
+    round_: int, meeting_server: SMTPServer, cli: Any, workdir: Path
 ) -> None:
+    smtp_server = meeting_server
     url = f"sqlite:///{workdir / 'race.db'}"
     env = _env(url, smtp_server)
     addresses = _prepare(cli, workdir, env)
