@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from dondoc.config.config_yaml import compose_capped, read_capped
 from dondoc.deadlines import WorkCalendar, vietnam_calendar
 
 from .settings import DATA_DIR
@@ -85,7 +86,8 @@ class _Reader:
 
     def read(self) -> CalendarOverrides:
         try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            # Capped like every configuration file: size, nesting depth, number of values.
+            root = compose_capped(read_capped(self.path, str(self.path)).decode("utf-8"))
         except OSError as exc:
             raise ValueError(f"{self.path}: cannot read the calendar file: {exc}") from exc
         except yaml.YAMLError as exc:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
@@ -32,6 +33,17 @@ MONTHS_IN_PERIOD = {"quarterly": 3, "half-yearly": 6, "yearly": 12}
 ObligationKind = Literal["plan", "inspection", "report"]
 DECREE_09 = "decree-09"  # the cut-off shorthand: Decree 09/2019/NĐ-CP, Art. 12
 
+# What the engine computes with: every date and day count of a spec stays well inside Python's
+# date range (year 1-9999) even after reminders, shifts and "năm sau" are applied, so no valid
+# spec can make a sweep overflow. A real spec is far inside these bounds.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_DAYS = 366  # reminders before, first overdue notice, overdue repeat: at most a year
+MAX_ESCALATE_DAYS = 3660  # leaders copied from this many days overdue: at most ten years
+MAX_REMINDERS = 30
+MAX_OBLIGATIONS = 200
+MAX_ADDRESSEES = 200  # entries of addressees (or exclude): groups or agency codes
+SpecDate = Annotated[dt.date, Field(ge=dt.date(FIRST_YEAR, 1, 1), le=dt.date(LAST_YEAR, 12, 31))]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -41,7 +53,7 @@ class DocumentSpec(_Strict):
     number: str = Field(min_length=3, description="Số, ký hiệu, e.g. 24/CT-TTg")
     doc_type: str = Field(description="Type code (CT, QĐ, ...) or 'CV' for a công văn")
     issuer: str
-    issued_on: dt.date
+    issued_on: SpecDate
     subject: str
     unit: str | None = Field(default=None, description="Drafting unit, e.g. Cục PTĐT")
     implements: str | None = Field(default=None, description="Number of the directive it applies")
@@ -53,7 +65,7 @@ class DeadlineSpec(_Strict):
 
     month: int | None = Field(default=None, ge=1, le=12)
     day: int | None = Field(default=None, ge=1, le=31)
-    date: dt.date | None = None
+    date: SpecDate | None = None
     inclusive: bool = Field(
         description="false: 'trước ngày D' (last day D-1); true: 'chậm nhất ngày D'"
     )
@@ -72,10 +84,20 @@ class CutoffSpec(_Strict):
 
 
 class ReminderSpec(_Strict):
-    before_days: tuple[int, ...] = (30, 14, 7, 3, 1)
-    overdue_first_day: int = Field(default=1, ge=1)
-    overdue_every_days: int = Field(default=7, ge=1)
-    escalate_after_days: int = Field(default=7, ge=1)
+    before_days: tuple[Annotated[int, Field(ge=0, le=MAX_DAYS)], ...] = Field(
+        default=(30, 14, 7, 3, 1), max_length=MAX_REMINDERS
+    )
+    overdue_first_day: int = Field(default=1, ge=1, le=MAX_DAYS)
+    overdue_every_days: int = Field(default=7, ge=1, le=MAX_DAYS)
+    escalate_after_days: int = Field(default=7, ge=1, le=MAX_ESCALATE_DAYS)
+
+    @field_validator("before_days")
+    @classmethod
+    def _unique_days(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        twice = sorted({n for n in days if days.count(n) > 1})
+        if twice:
+            raise ValueError(f"each day once: {', '.join(map(str, twice))} given twice")
+        return days
 
 
 class ObligationSpec(_Strict):
@@ -123,15 +145,17 @@ class ObligationSpec(_Strict):
             )
         return self
 
-    @model_validator(mode="after")
-    def _first_period_fits_recurrence(self) -> ObligationSpec:
-        pattern = PERIOD_PATTERNS[self.recurrence]
-        if self.first_period is not None and not re.fullmatch(pattern, self.first_period):
-            raise ValueError(
-                f"first_period {self.first_period!r} is not a {self.recurrence} period "
-                "(e.g. 2026, 2026-H1, 2026-Q3, 2026-05)"
-            )
-        return self
+    @field_validator("first_period")
+    @classmethod
+    def _first_period_fits_recurrence(cls, value: str | None, info: ValidationInfo) -> str | None:
+        recurrence = info.data.get("recurrence")
+        if value is None or recurrence is None:  # a bad recurrence is reported on its own
+            return value
+        if not re.fullmatch(PERIOD_PATTERNS[recurrence], value):
+            raise ValueError(f"not a {recurrence} period (e.g. 2026, 2026-H1, 2026-Q3, 2026-05)")
+        if recurrence != "once" and not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+            raise ValueError(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
+        return value
 
     @model_validator(mode="after")
     def _deadline_fits_recurrence(self) -> ObligationSpec:
@@ -158,9 +182,11 @@ class DirectiveSpec(_Strict):
     directive: DocumentSpec
     dispatch: DocumentSpec | None = None
     report_to: str | None = Field(default=None, description="Where agencies send their reports")
-    addressees: tuple[str, ...] = Field(min_length=1, description="Agency groups or codes")
-    exclude: tuple[str, ...] = ()
-    obligations: tuple[ObligationSpec, ...] = Field(min_length=1)
+    addressees: tuple[str, ...] = Field(
+        min_length=1, max_length=MAX_ADDRESSEES, description="Agency groups or codes"
+    )
+    exclude: tuple[str, ...] = Field(default=(), max_length=MAX_ADDRESSEES)
+    obligations: tuple[ObligationSpec, ...] = Field(min_length=1, max_length=MAX_OBLIGATIONS)
 
     @model_validator(mode="after")
     def _unique_obligation_codes(self) -> DirectiveSpec:

@@ -8,8 +8,6 @@ to 12 (got 13)``. The format is described in docs/spec-format.md.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
@@ -18,8 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
+from dondoc.config.config_yaml import CappedComposer, SpecError, read_config_text, yaml_error
 from dondoc.config.settings import DATA_DIR
-from dondoc.config.spec import DirectiveSpec
+from dondoc.config.spec import DirectiveSpec, SpecDate
 
 AgencyKind = Literal["ministry", "ministerial_agency", "provincial_committee", "department"]
 Loc = tuple[int | str, ...]
@@ -29,32 +28,6 @@ _PROBLEMS = {  # clearer words than pydantic's for a coordinator editing YAML
     "extra_forbidden": "unknown key (see docs/spec-format.md for the keys allowed here)",
     "missing": "required key is missing",
 }
-
-
-class SpecError(ValueError):
-    """A configuration file is wrong: ``file:line: field: problem (got value)``."""
-
-    def __init__(
-        self,
-        file: str,
-        line: int | None,
-        field: str | None,
-        problem: str,
-        value: object = None,
-        *,
-        show_value: bool = True,
-        more: Sequence[str] = (),
-    ) -> None:
-        self.file, self.line, self.field, self.value = file, line, field, value
-        self.problem = problem
-        where = file if line is None else f"{file}:{line}"
-        head = where if field is None else f"{where}: {field}"
-        got = f" (got {_short_repr(value)})" if show_value else ""
-        super().__init__("\n".join([f"{head}: {problem}{got}", *more]))
-
-    def __reduce__(self) -> tuple[Any, ...]:  # picklable (Prefect may persist a failure)
-        fields = (self.file, self.line, self.field, self.problem, self.value)
-        return (type(self), fields, {"args": self.args})
 
 
 class AgencyRecord(BaseModel):
@@ -70,11 +43,11 @@ class AgencyRecord(BaseModel):
     groups: tuple[str, ...] = ()
     # Succession (config/successions.py): no longer exists from `dissolved_on`, its open tasks
     # pass to `successor`; or continues under a new name from `renamed_on`.
-    dissolved_on: dt.date | None = None
+    dissolved_on: SpecDate | None = None
     successor: str | None = None
     former_name: str | None = None
     former_short_name: str | None = None
-    renamed_on: dt.date | None = None
+    renamed_on: SpecDate | None = None
 
 
 class _AgencyFile(BaseModel):
@@ -83,7 +56,7 @@ class _AgencyFile(BaseModel):
     agencies: tuple[AgencyRecord, ...] = Field(min_length=1)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(CappedComposer):
     """SafeLoader that refuses duplicate keys and leaves dates as strings for pydantic to check
     (so an impossible date is reported with its line and field)."""
 
@@ -165,7 +138,7 @@ def resolve_addressees(
         if name in by_code:
             return [by_code[name]]
         problem = f"unknown agency group or code; the groups are {', '.join(sorted(by_group))}"
-        _raise_for_spec(spec, source, (field, index), problem, name)
+        raise_for_spec(spec, source, (field, index), problem, name)
 
     chosen: dict[str, AgencyRecord] = {}
     for i, name in enumerate(spec.addressees):
@@ -174,7 +147,7 @@ def resolve_addressees(
         for agency in expand(name, "exclude", i):
             chosen.pop(agency.code, None)
     if not chosen:
-        _raise_for_spec(spec, source, ("addressees",), "no agency left after exclude", spec.exclude)
+        raise_for_spec(spec, source, ("addressees",), "no agency left after exclude", spec.exclude)
     return [chosen[code] for code in sorted(chosen)]
 
 
@@ -189,29 +162,14 @@ def _load_model(path: Path, model: type[_M]) -> tuple[_M, yaml.Node]:
 def _parse(path: Path) -> tuple[yaml.Node, object]:
     """Decode (UTF-8, optional BOM), NFC-normalise, then compose and construct the YAML."""
     name = path.name
+    loader = _Loader(read_config_text(path, name))
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = f"cannot read file: {exc.strerror}"
-        raise SpecError(name, None, None, problem, show_value=False) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        bad = raw[exc.start : exc.end]
-        problem = "not valid UTF-8 text; save the file as UTF-8"
-        raise SpecError(name, line, None, problem, bad) from None
-    loader = _Loader(unicodedata.normalize("NFC", text))
-    try:
-        root = loader.get_single_node()
+        root = loader.get_capped_node()
         if root is None:
             raise SpecError(name, None, None, "the file is empty", show_value=False)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at = mark.line + 1 if mark is not None else None
-        problem = "YAML syntax error: " + ": ".join(p for p in (exc.context, exc.problem) if p)
-        raise SpecError(name, at, None, problem, show_value=False) from None
+        raise yaml_error(name, exc) from None
     except yaml.YAMLError as exc:
         raise SpecError(name, None, None, f"YAML error: {exc}", show_value=False) from None
     finally:
@@ -282,9 +240,10 @@ def _raise_at(path: Path, root: yaml.Node | None, loc: Loc, msg: str, value: obj
     raise SpecError(path.name, _line_of(root, loc), _field(loc), msg, value)
 
 
-def _raise_for_spec(
+def raise_for_spec(
     spec: DirectiveSpec, source: Path | None, loc: Loc, problem: str, value: object
 ) -> NoReturn:
+    """`SpecError` at ``loc`` of ``source`` (its line found again), or of the directive."""
     if source is None:
         label = f"directive {spec.directive.number}"
         raise SpecError(label, None, _field(loc), problem, value)
@@ -292,8 +251,3 @@ def _raise_for_spec(
     with contextlib.suppress(SpecError):
         root, _ = _parse(source)
     _raise_at(source, root, loc, problem, value)
-
-
-def _short_repr(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, exists, insert, literal, select, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from dondoc.context import RunContext
@@ -66,24 +70,80 @@ def task_timing(obligation: Obligation, period: Period, ctx: RunContext) -> Task
     return TaskTiming(due_day, due_at, window, open_status(due_at, window, ctx.now))
 
 
-def ensure_tasks(*, session: Session, ctx: RunContext, full: bool = False) -> int:
+def ensure_tasks(
+    *,
+    session: Session,
+    ctx: RunContext,
+    full: bool = False,
+    failures: list[ObligationFailure] | None = None,
+) -> int:
     """Insert the missing (obligation, agency, period) tasks, set-based; returns rows made.
 
     A daily sweep (not ``full``) skips the periods up to the obligation's
     ``tasks_made_through``: probing every assigned agency of every tracked period again would
     cost a sweep as much as the live tasks it holds, every day. A ``full`` run (a load, which
-    may change assignments, or ``init``) checks every period and sets the mark afresh."""
+    may change assignments, or ``init``) checks every period and sets the mark afresh.
+
+    With ``failures``, an obligation whose tasks cannot be made (its stored rules overflow) is
+    rolled back to a savepoint, appended there and skipped; without, the error propagates."""
     created = 0
-    for obligation in session.execute(select(Obligation).where(col(Obligation.active))).scalars():
-        periods = tracked_periods(obligation, ctx, full=full)
-        made = None if full else made_through(obligation)
-        for period in periods:
-            if made is None or period > made:
-                created += _insert_period_tasks(session, obligation, period, ctx)
-        if periods and (made is None or periods[-1] > made):
-            obligation.tasks_made_through = periods[-1].label
+    active = select(Obligation).where(col(Obligation.active)).order_by(col(Obligation.id))
+    for obligation in session.execute(active).scalars().all():
+        work = partial(_ensure_one, session, obligation, ctx, full)
+        created += isolated(session, obligation, failures, work)
     session.flush()
     return created
+
+
+def _ensure_one(session: Session, obligation: Obligation, ctx: RunContext, full: bool) -> int:
+    created = 0
+    periods = tracked_periods(obligation, ctx, full=full)
+    made = None if full else made_through(obligation)
+    for period in periods:
+        if made is None or period > made:
+            created += _insert_period_tasks(session, obligation, period, ctx)
+    if periods and (made is None or periods[-1] > made):
+        obligation.tasks_made_through = periods[-1].label
+        session.flush()  # inside the savepoint, so a failure leaves the mark as it was
+    return created
+
+
+@dataclass(frozen=True)
+class ObligationFailure:
+    obligation_id: int
+    error: str
+
+
+def isolated(
+    session: Session,
+    obligation: Obligation,
+    failures: list[ObligationFailure] | None,
+    work: Callable[[], int],
+) -> int:
+    """``work()`` for one obligation in a savepoint; on an error that is not the database's
+    own (a lost connection or a lock fails the whole run), the obligation's writes are undone
+    and the error appended to ``failures``. Without ``failures`` it just runs ``work``."""
+    if failures is None:
+        return work()
+    obligation_id = obligation.id
+    assert obligation_id is not None
+    try:
+        with session.begin_nested():
+            return work()
+    except OperationalError:
+        raise
+    except Exception as exc:
+        failures.append(ObligationFailure(obligation_id, failure_text(exc)))
+        return 0
+
+
+def failure_text(exc: Exception) -> str:
+    """One line for a summary or an alert: a stored value the rules refuse, or the error."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"stored {where}: {first['msg']} (got {first['input']!r})"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
 
 def made_through(obligation: Obligation) -> Period | None:

@@ -1,8 +1,10 @@
-"""Checks that do not stop a spec from loading but that the coordinator should see: a deadline
-that leaves the sender no working day after the data cut-off (Decree 09/2019/NĐ-CP, Art. 12).
+"""Checks of a spec against today: a deadline that leaves the sender no working day after the
+data cut-off (Decree 09/2019/NĐ-CP, Art. 12) is a warning; a ``first_period`` more than
+`HISTORY_YEARS` back needs the coordinator's confirmation, and one more than that ahead is
+refused.
 
-The dates depend on the calendar, so they are checked for one period: the first one tracked
-from today (the current period, or ``first_period`` when it is later)."""
+The cut-off dates depend on the calendar, so they are checked for one period: the first one
+tracked from today (the current period, or ``first_period`` when it is later)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from dondoc.config.spec import DirectiveSpec, ObligationSpec
-from dondoc.config.spec_loader import spec_location
+from dondoc.config.spec_loader import raise_for_spec, spec_location
 from dondoc.cutoff import (
     CutoffRule,
     cutoff_end,
@@ -20,10 +22,12 @@ from dondoc.cutoff import (
     window_vi,
 )
 from dondoc.deadlines import WorkCalendar, last_acceptable_day
-from dondoc.periods import Period, parse_period, period_containing
+from dondoc.periods import Period, parse_period, period_containing, periods_between
 from dondoc.synthesis_md import period_label_vi
 
-__all__ = ["cutoff_problem", "cutoff_warnings"]
+__all__ = ["HISTORY_YEARS", "check_first_periods", "cutoff_problem", "cutoff_warnings"]
+
+HISTORY_YEARS = 10
 
 
 def _period(ob: ObligationSpec, today: dt.date) -> Period:
@@ -71,3 +75,27 @@ def cutoff_warnings(
         where = spec_location(path, loc) if path else f"{spec.directive.number}: {_field(i)}"
         out.append(f"{where}: {problem}")
     return out
+
+
+def check_first_periods(
+    spec: DirectiveSpec, path: Path | None, *, agencies: int, today: dt.date, confirmed: bool
+) -> None:
+    """`SpecError` at the first ``first_period`` whose year is more than `HISTORY_YEARS`
+    before today's (unless ``confirmed``: it makes a task per agency for every period since,
+    nearly all overdue) or after it (a typo: nothing would be tracked for years)."""
+    for i, ob in enumerate(spec.obligations):
+        if ob.first_period is None or ob.recurrence == "once":
+            continue
+        first = parse_period(ob.first_period, ob.recurrence)
+        loc = ("obligations", i, "first_period")
+        if first.year > today.year + HISTORY_YEARS:
+            problem = f"more than {HISTORY_YEARS} years after today ({today:%Y}); a typo?"
+            raise_for_spec(spec, path, loc, problem, ob.first_period)
+        if first.year < today.year - HISTORY_YEARS and not confirmed:
+            periods = len(periods_between(first, period_containing(today, ob.recurrence)))
+            problem = (
+                f"more than {HISTORY_YEARS} years before today ({today:%Y}): it would make "
+                f"{periods} periods of tasks, up to {periods * agencies} tasks for {agencies} "
+                "agencies, nearly all overdue; give --confirm-history to load that history"
+            )
+            raise_for_spec(spec, path, loc, problem, ob.first_period)

@@ -15,9 +15,10 @@ from dondoc.db import transaction
 from dondoc.deadlines import is_send_time
 from dondoc.delivery import DeliveryTally, deliver_queued
 from dondoc.flagging import display_target
+from dondoc.isolation import IsolatedObligation, alert_isolated, describe
 from dondoc.models import Agency, Contact, Notification, Obligation, Task
-from dondoc.planning import ensure_tasks
-from dondoc.reminders import queue_due_reminders
+from dondoc.planning import ObligationFailure, ensure_tasks
+from dondoc.reminders import apply_reminders, decide_reminders, queue_due_reminders
 from dondoc.status_refresh import refresh_statuses
 from dondoc.succession import transfer_open_tasks
 
@@ -32,6 +33,8 @@ class SweepSummary:
     queued: int = 0
     delivery: DeliveryTally = field(default_factory=DeliveryTally)
     feeds: int = 0  # calendar feed files refreshed in DONDOC_FEEDS_DIR
+    # obligations skipped because their stored rules fail; the coordinator is alerted
+    isolated: list[IsolatedObligation] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -43,17 +46,28 @@ class Plan(NamedTuple):
     created: int
     transferred: int
     changes: dict[str, int]
+    queued: int = 0
+    isolated: tuple[IsolatedObligation, ...] = ()
 
 
-def plan_step(engine: Engine, ctx: RunContext) -> Plan:
-    """Make coming tasks, hand dissolved agencies' open tasks to their successors, then refresh
-    statuses, in one transaction (transfer first, so a status change after a merger is recorded
-    under the agency that holds the task)."""
+def plan_step(engine: Engine, ctx: RunContext, *, queue: bool = False) -> Plan:
+    """Make coming tasks, hand dissolved agencies' open tasks to their successors, refresh
+    statuses and, with ``queue``, queue the due reminders: one transaction, so a sweep that
+    fails commits nothing of it (transfer first, so a status change after a merger is recorded
+    under the agency that holds the task). An obligation whose stored rules fail is skipped
+    whole (a savepoint) and named in ``isolated``; the others go on."""
+    failures: list[ObligationFailure] = []
+    queued = 0
     with transaction(engine) as session:
-        created = ensure_tasks(session=session, ctx=ctx)
+        created = ensure_tasks(session=session, ctx=ctx, failures=failures)
         transferred = transfer_open_tasks(session=session, ctx=ctx)
         changes = refresh_statuses(session=session, ctx=ctx)
-    return Plan(created, transferred, changes)
+        if queue:
+            reminders = decide_reminders(session=session, ctx=ctx)
+            queued = apply_reminders(session=session, ctx=ctx, plan=reminders)
+            failures += [ObligationFailure(i, e) for i, e in reminders.failed.items()]
+        isolated = describe(session=session, failures=failures)
+    return Plan(created, transferred, changes, queued, tuple(isolated))
 
 
 def feeds_step(engine: Engine, ctx: RunContext) -> int:
@@ -79,11 +93,13 @@ def run_sweep(engine: Engine, ctx: RunContext) -> SweepSummary:
         at=ctx.now,
         send_window=is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour),
     )
-    plan = plan_step(engine, ctx)
+    # Messages are queued and sent on working days from the send hour only.
+    plan = plan_step(engine, ctx, queue=summary.send_window)
     summary.tasks_created, summary.tasks_transferred = plan.created, plan.transferred
-    summary.status_changes = plan.changes
-    if summary.send_window:  # messages go out on working days from the send hour only
-        summary.queued = queue_step(engine, ctx)
+    summary.status_changes, summary.queued = plan.changes, plan.queued
+    summary.isolated = list(plan.isolated)
+    alert_isolated(ctx, plan.isolated)
+    if summary.send_window:
         summary.delivery = deliver_step(engine, ctx)
     summary.feeds = feeds_step(engine, ctx)  # statuses change on any day, sent or not
     return summary
@@ -104,7 +120,7 @@ def preview(engine: Engine, ctx: RunContext) -> list[PlannedMessage]:
     """What a sweep now would send, worked out in a transaction that is always rolled back."""
     with Session(engine) as session:
         try:
-            ensure_tasks(session=session, ctx=ctx)
+            ensure_tasks(session=session, ctx=ctx, failures=[])  # a dry run skips them too
             transfer_open_tasks(session=session, ctx=ctx)
             refresh_statuses(session=session, ctx=ctx)
             if is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour):

@@ -12,20 +12,23 @@ from dondoc.delivery import DeliveryTally
 from dondoc.flows.artifacts import publish_boards, publish_summary
 from dondoc.flows.common import context_at, local_time
 from dondoc.flows.feeds import refresh_calendar_feeds
+from dondoc.isolation import IsolatedObligation, alert_isolated
 from dondoc.service import engine_for
-from dondoc.sweep import Plan, SweepSummary, deliver_step, plan_step, queue_step
+from dondoc.sweep import Plan, SweepSummary, deliver_step, plan_step
 
 
-@task(name="make tasks, hand over to successors, refresh statuses", cache_policy=NO_CACHE)
-def plan_tasks(at: dt.datetime) -> Plan:
+@task(
+    name="make tasks, hand over to successors, refresh statuses, queue due reminders",
+    cache_policy=NO_CACHE,
+)
+def plan_tasks(at: dt.datetime, queue: bool) -> Plan:
     ctx = context_at(at)
-    return plan_step(engine_for(ctx.settings), ctx)
+    return plan_step(engine_for(ctx.settings), ctx, queue=queue)
 
 
-@task(name="queue due reminders", cache_policy=NO_CACHE)
-def queue_reminders(at: dt.datetime) -> int:
-    ctx = context_at(at)
-    return queue_step(engine_for(ctx.settings), ctx)
+@task(name="alert the coordinator to skipped obligations", cache_policy=NO_CACHE)
+def alert_skipped(at: dt.datetime, isolated: tuple[IsolatedObligation, ...]) -> None:
+    alert_isolated(context_at(at), isolated)
 
 
 # Delivery does the I/O: a crash of the whole task (not of one message, which is recorded and
@@ -53,11 +56,15 @@ def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
     summary = SweepSummary(
         at=now, send_window=is_send_time(now, ctx.calendar, ctx.tz, ctx.settings.send_hour)
     )
-    plan = plan_tasks(now)
+    plan = plan_tasks(now, summary.send_window)
     summary.tasks_created, summary.tasks_transferred = plan.created, plan.transferred
-    summary.status_changes = plan.changes
+    summary.status_changes, summary.queued = plan.changes, plan.queued
+    summary.isolated = list(plan.isolated)
+    for skipped in plan.isolated:  # the run still completes: the other obligations went on
+        get_run_logger().warning("obligation skipped: %s", skipped.line())
+    if plan.isolated:
+        alert_skipped(now, plan.isolated)
     if summary.send_window:
-        summary.queued = queue_reminders(now)
         summary.delivery = deliver_outbox(now)
         publish_summary(now, summary.queued, summary.delivery)
     else:
