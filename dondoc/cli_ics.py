@@ -32,10 +32,10 @@ def ics_command(
     ] = None,
 ) -> None:
     """Calendar feeds: one all-day event per task on its last acceptable day, with alarms."""
-    from dondoc.cli import parse_at
-    from dondoc.config.settings import get_settings
+    from dondoc.cli import parse_at, ready_settings
     from dondoc.context import make_context
-    from dondoc.feeds import agency_feed, directive_feed, refresh_feeds, write_atomically
+    from dondoc.feeds import agency_feed, directive_feed, refresh_feeds
+    from dondoc.output_files import check_output, write_output
     from dondoc.service import engine_for
 
     chosen = [name for name, v in (("--agency", agency), ("--directive", directive),
@@ -44,10 +44,12 @@ def ics_command(
         raise InputError("choose exactly one of --agency, --directive and --all", field="agency")
     if all_dir is not None and output != "-":
         raise InputError("--all writes one file per feed: drop --output", field="output")
-    ctx = make_context(get_settings(), parse_at(at))
+    if output != "-":
+        check_output(Path(output), option="--output")  # before any work
+    ctx = make_context(ready_settings(), parse_at(at))
     engine = engine_for(ctx.settings)
     if all_dir is not None:
-        written = refresh_feeds(engine, ctx, all_dir)
+        written = refresh_feeds(engine, ctx, all_dir, option="--all")
         typer.echo(f"wrote {len(written)} feed(s) to {all_dir}")
         return
     if agency is not None:
@@ -59,5 +61,5 @@ def ics_command(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    write_atomically(Path(output), data)
+    write_output(Path(output), data, option="--output")
     typer.echo(f"wrote {output}: {count} event(s)")

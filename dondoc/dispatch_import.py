@@ -10,13 +10,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dondoc.config.calendar import load_calendar_overrides, work_calendar
+from dondoc.config.config_yaml import SpecError
 from dondoc.config.settings import Settings
-from dondoc.config.spec_loader import SpecError, load_spec_file
+from dondoc.config.spec_loader import load_spec_file
 from dondoc.config.successions import load_directory
 from dondoc.dispatch_draft import DispatchDraft, parse_dispatch
 from dondoc.dispatch_text import DispatchTextError, decode_text, slug
 from dondoc.dispatch_yaml import render_draft
 from dondoc.errors import InputError
+from dondoc.output_files import write_output_text
 
 _FIRST_CALENDAR_YEAR = 2000  # working days are counted from issue dates this old or newer
 
@@ -63,20 +65,17 @@ def write_draft(
     source: Path,
     output: Path | None,
     force: bool = False,
+    option: str = "--output",
 ) -> ImportedDraft:
     """Write the draft to ``output`` (None: return it for standard output) and check whether
-    `dondoc load` would accept it as written. An existing file is kept unless ``force``."""
+    `dondoc load` would accept it as written. An existing file is kept unless ``force``; only a
+    regular file is ever replaced, all or nothing (dondoc.output_files; errors name ``option``)."""
     base = output.parent if output else Path.cwd()
     relative = _relative(source, base)
     text = render_draft(draft, source_name=source.name, source_file=relative)
     if output is None:
         return ImportedDraft(draft, text, None, _load_error_of_text(text, draft_name(draft, "x")))
-    if output.exists() and not force:
-        raise InputError(f"{output} already exists: use --force to overwrite it", field="output")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, output)  # all or nothing: no half-written draft
+    write_output_text(output, text, option=option, force=force)
     return ImportedDraft(draft, text, output, _load_error(output))
 
 

@@ -3,10 +3,7 @@ atomically so a web server serving the folder never hands out half a file."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +20,7 @@ from dondoc.deadlines import local_date
 from dondoc.errors import NotFoundError
 from dondoc.ics import FeedEvent, build_feed, slug
 from dondoc.models import Agency, Document, Obligation, Task
+from dondoc.output_files import write_output
 from dondoc.rules import cutoff_window_of, reminder_policy
 from dondoc.synthesis import find_directive
 from dondoc.synthesis_md import DOC_TYPES_VI
@@ -32,7 +30,6 @@ __all__ = [
     "agency_feed",
     "directive_feed",
     "refresh_feeds",
-    "write_atomically",
 ]
 
 # Feeds carry tasks due from this long ago on: a calendar needs last year's deadlines, not a
@@ -128,22 +125,13 @@ def directive_feed(engine: Engine, ctx: RunContext, number: str) -> tuple[bytes,
         return _feed(ctx, _directive_name(doc), events, True), len(events)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """A temporary file beside ``path``, then a rename: readers see the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-
-
-def refresh_feeds(engine: Engine, ctx: RunContext, folder: Path) -> list[Path]:
+def refresh_feeds(
+    engine: Engine, ctx: RunContext, folder: Path, *, option: str = "DONDOC_FEEDS_DIR"
+) -> list[Path]:
     """Write ``agency-CODE.ics`` for every agency holding a task with a due date and
-    ``directive-NUMBER-YEAR.ics`` for every directive; returns the files written."""
+    ``directive-NUMBER-YEAR.ics`` for every directive, each all or nothing and never into a
+    special file or through a link (dondoc.output_files; errors name ``option``); returns the
+    files written."""
     by_agency: dict[str, list[FeedEvent]] = defaultdict(list)
     by_directive: dict[tuple[str, int], list[FeedEvent]] = defaultdict(list)
     names: dict[str, str] = {}
@@ -157,10 +145,11 @@ def refresh_feeds(engine: Engine, ctx: RunContext, folder: Path) -> list[Path]:
     written = []
     for code, events in sorted(by_agency.items()):
         path = folder / f"agency-{slug(code)}.ics"
-        write_atomically(path, _feed(ctx, names[code], events, False))
+        write_output(path, _feed(ctx, names[code], events, False), option=option)
         written.append(path)
     for (number, year), events in sorted(by_directive.items()):
         path = folder / f"directive-{slug(number)}-{year}.ics"
-        write_atomically(path, _feed(ctx, names[f"{number}\n{year}"], events, True))
+        data = _feed(ctx, names[f"{number}\n{year}"], events, True)
+        write_output(path, data, option=option)
         written.append(path)
     return written

@@ -8,7 +8,7 @@ import datetime as dt
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -193,12 +193,13 @@ def find_directive(session: Session, number: str) -> Document:
     return found
 
 
+_BOARD_FIELDS = {f.name for f in fields(SynthesisRow)} - {"agency_kind", "days_late"}
+
+
 def _synthesis_row(row: BoardRow, kind: str, as_of: dt.date) -> SynthesisRow:
     late = days_late(row.status, row.due_date, row.submitted_on, as_of)
-    kept = row.model_dump(
-        exclude={"directive", "period", "days_late", "reminders_sent", "reminders_waiting"}
-        | {"cutoff_start", "cutoff_end", "cutoff_window"}  # stated once per obligation
-    )
+    # The board's other columns (reminders, the cut-off stated once per obligation) stay out.
+    kept = row.model_dump(include=_BOARD_FIELDS)
     return SynthesisRow(**kept, agency_kind=kind, days_late=late)
 
 
@@ -283,9 +284,11 @@ def write_report(
 ) -> Synthesis:
     """Build the synthesis (one read-only transaction) and write it as an XLSX workbook."""
     from dondoc.db import transaction
+    from dondoc.output_files import check_output
     from dondoc.service import engine_for
     from dondoc.xlsx import write_synthesis_xlsx
 
+    check_output(out, option="--out")  # a target that will be refused, before any work
     with transaction(engine_for(settings)) as session:
         synthesis = build_synthesis(
             session=session,

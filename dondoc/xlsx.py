@@ -3,9 +3,7 @@ sheet "Tổng hợp" (one row per task) and sheet "Thống kê" (counts and rate
 
 from __future__ import annotations
 
-import contextlib
-import os
-import uuid
+import io
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from dondoc.board import STATUS_LABELS_VI
+from dondoc.cell_text import starts_formula
+from dondoc.output_files import write_output
 from dondoc.synthesis import Synthesis, Tally
 from dondoc.synthesis_md import (
     DONE_VI,
@@ -49,6 +49,18 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
 
 
+def _put(ws: Any, row: int, column: int, value: object) -> Any:
+    """Set a cell; text is stored as text, never as a formula or an error value (openpyxl reads
+    a str beginning with "=" as a formula and "#N/A" as an error). Text that could start a
+    formula also gets Excel's quote prefix, so editing the cell keeps it text."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if starts_formula(value):
+            cell.quotePrefix = True
+    return cell
+
+
 def _title_block(ws: Any, s: Synthesis, width: int, chars: int) -> None:
     """Four centred lines merged across `width` columns that hold about `chars` characters."""
     lines = [
@@ -61,7 +73,7 @@ def _title_block(ws: Any, s: Synthesis, width: int, chars: int) -> None:
         lines.append((cutoff_vi(s), Font(italic=True)))
     last = get_column_letter(width)
     for row, (text, font) in enumerate(lines, 1):
-        ws.cell(row=row, column=1, value=text).font = font
+        _put(ws, row, 1, text).font = font
         ws.cell(row=row, column=1).alignment = Alignment(
             horizontal="center", vertical="center", wrap_text=True
         )
@@ -71,7 +83,7 @@ def _title_block(ws: Any, s: Synthesis, width: int, chars: int) -> None:
 
 def _header(ws: Any, row: int, headers: tuple[str, ...] | list[str]) -> None:
     for column, text in enumerate(headers, 1):
-        cell = ws.cell(row=row, column=column, value=text)
+        cell = _put(ws, row, column, text)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
 
 
@@ -82,7 +94,7 @@ def _rows_sheet(ws: Any, s: Synthesis) -> None:
     _header(ws, HEADER_ROW, headers)
     for i, row in enumerate(s.rows, 1):
         for column, value in enumerate(row_cells(row, i, lineage=lineage), 1):
-            cell = ws.cell(row=HEADER_ROW + i, column=column, value=value)
+            cell = _put(ws, HEADER_ROW + i, column, value)
             cell.border = BORDER
             cell.alignment = CENTER if column in DATE_COLUMNS or column in {1, 9} else WRAP
             if column in DATE_COLUMNS:
@@ -114,11 +126,11 @@ def _stats_sheet(ws: Any, s: Synthesis) -> None:
     body.append((ON_TIME_VI, [t.on_time_rate for _, t in columns], PERCENT_FORMAT))
     body.append((DONE_VI, [t.done_rate for _, t in columns], PERCENT_FORMAT))
     for r, (label, values, number_format) in enumerate(body, HEADER_ROW + 1):
-        head = ws.cell(row=r, column=1, value=label)
+        head = _put(ws, r, 1, label)
         head.border, head.alignment = BORDER, WRAP
         head.font = BOLD if number_format or label == "Tổng số" else Font()
         for c, value in enumerate(values, 2):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = _put(ws, r, c, value)
             cell.border, cell.alignment = BORDER, CENTER
             if number_format:
                 cell.number_format = number_format
@@ -133,8 +145,8 @@ def _notes_sheet(ws: Any, s: Synthesis) -> None:
     _title_block(ws, s, 2, 6 + NOTES_WIDTH)
     _header(ws, HEADER_ROW, ["STT", NOTES_VI])
     for i, line in enumerate(lineage_lines(s), 1):
-        ws.cell(row=HEADER_ROW + i, column=1, value=i).alignment = CENTER
-        ws.cell(row=HEADER_ROW + i, column=2, value=line).alignment = WRAP
+        _put(ws, HEADER_ROW + i, 1, i).alignment = CENTER
+        _put(ws, HEADER_ROW + i, 2, line).alignment = WRAP
         for column in (1, 2):
             ws.cell(row=HEADER_ROW + i, column=column).border = BORDER
     ws.column_dimensions["A"].width = 6
@@ -155,17 +167,9 @@ def build_workbook(s: Synthesis) -> Workbook:
     return wb
 
 
-def write_synthesis_xlsx(synthesis: Synthesis, path: Path) -> Path:
-    """Write the workbook atomically (a temporary file beside it, then a rename): a reader never
-    sees half a file and a failure leaves any previous workbook in place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        build_workbook(synthesis).save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return path
+def write_synthesis_xlsx(synthesis: Synthesis, path: Path, *, option: str = "--out") -> Path:
+    """Write the workbook all or nothing (dondoc.output_files): a reader never sees half a file,
+    a failure leaves any previous workbook in place, and no special file or link is written to."""
+    buffer = io.BytesIO()
+    build_workbook(synthesis).save(buffer)
+    return write_output(Path(path), buffer.getvalue(), option=option)

@@ -292,6 +292,14 @@ def test_the_workbook_opens_in_libreoffice(workdir: Path, cli: Any) -> None:
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is part of the test set-up: run `make office`"
     assert cli("init", "--at", "2026-11-20T09:00+07:00").code == 0
+    # Issue #12, case 5: a document number that reads as a formula stays text everywhere.
+    evil = "=cmd|' /C calc'!A0"
+    at = ("--received-on", "2026-12-01", "--at", "2026-12-01T10:00")
+    task = ("--agency", "01", "--obligation", "annual-report", "--period", "2026")
+    got = cli("submit", *task, "--document", evil, *at)
+    assert got.code == 0, got.err
+    [row] = csv.DictReader(cli("status", "--format", "csv", *task).out.splitlines())
+    assert row["document"] == "'" + evil
     out = workdir / "tong-hop.xlsx"
     made = cli("report", "--directive", "24/CT-TTg", "--period", "2026", "--out", str(out))
     assert made.code == 0, made.err
@@ -309,3 +317,6 @@ def test_the_workbook_opens_in_libreoffice(workdir: Path, cli: Any) -> None:
     assert sorted(r[1] for r in body) == sorted(_bound_by_annual_report())  # each agency once
     hanoi = next(r for r in body if r[1] == "01")
     assert hanoi[2] == "Ủy ban nhân dân thành phố Hà Nội" and hanoi[4] == "09/12/2026"
+    assert hanoi[6] == evil  # shown as typed, not computed
+    stored = next(c for c in openpyxl.load_workbook(out)["Tổng hợp"]["G"] if c.value == evil)
+    assert stored.data_type == "s"
