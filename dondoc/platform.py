@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
@@ -9,14 +10,53 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+
+from dondoc.errors import InputError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
+AUTH_SETTING = "PREFECT_SERVER_API_AUTH_STRING"
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost; any other name or address may be reachable from afar."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(host: str, *, insecure: bool, env: Mapping[str, str]) -> str | None:
+    """Refuse (InputError) to serve the API beyond loopback without basic auth, since anyone
+    reaching it can run every deployment; with ``insecure``, the warning to print instead."""
+    auth = env.get(AUTH_SETTING, "")
+    user, colon, _ = auth.partition(":")
+    if auth and not (colon and user.strip()):
+        raise InputError(f"{AUTH_SETTING} must read user:password", field=AUTH_SETTING)
+    if is_loopback(host) or auth:
+        return None
+    if not insecure:
+        raise InputError(
+            f"--host {host} is not loopback: set {AUTH_SETTING}=user:password (basic auth) "
+            "or pass --insecure to serve the API without authentication",
+            field="host",
+        )
+    return (
+        f"--insecure: the Prefect API on {host} has no authentication ({AUTH_SETTING} unset); "
+        "anyone who reaches it can run every deployment"
+    )
 
 
 def prefect_env(host: str, port: int, home: Path) -> dict[str, str]:
     env = dict(os.environ)
+    if env.get(AUTH_SETTING):
+        # `dondoc serve` (a client of this server) must present the same secret.
+        env.setdefault("PREFECT_API_AUTH_STRING", env[AUTH_SETTING])
     env.setdefault("PREFECT_HOME", str(home))
     env["PREFECT_API_URL"] = f"http://{host}:{port}/api"
     env.setdefault("PREFECT_SERVER_API_HOST", host)

@@ -4,7 +4,6 @@ and loading a directive spec."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -13,8 +12,9 @@ from dondoc.config.settings import get_settings
 from dondoc.digest import coordinator_targets, digest_lines, send_digest
 from dondoc.flows.artifacts import publish_boards
 from dondoc.flows.common import context_at, local_time
+from dondoc.flows.spec_input import load_spec_parameter, run_name
 from dondoc.flows.sweep import sweep_flow
-from dondoc.service import engine_for, load_spec
+from dondoc.service import engine_for
 from dondoc.sweep import PlannedMessage, plan_step, preview
 
 
@@ -92,11 +92,19 @@ def digest_flow(at: dt.datetime | None = None) -> dict[str, object]:
     return {"overdue": len(overdue), "due_soon": len(soon), "sent_to": [t for t, _ in results]}
 
 
-@flow(name="load-directive", flow_run_name="load {path}")
-def load_directive_flow(path: str) -> dict[str, object]:
-    """Load or update a directive spec YAML (a path on the machine that serves dondoc)."""
+def _load_run_name() -> str:
+    from prefect.runtime import flow_run
+
+    p = flow_run.parameters
+    return run_name(p.get("yaml"), p.get("path"))
+
+
+@flow(name="load-directive", flow_run_name=_load_run_name)
+def load_directive_flow(yaml: str | None = None, path: str | None = None) -> dict[str, object]:
+    """Load or update a directive spec: paste its YAML (`yaml`), or give the name of a spec
+    file in the specs folder DONDOC_SPECS_DIR (`path`); no other file can be read."""
     settings = get_settings()
-    result = load_spec(settings, context_at(None, settings), Path(path))
+    result = load_spec_parameter(settings, context_at(None, settings), yaml=yaml, path=path)
     for warning in result.warnings:
         get_run_logger().warning("warning: %s", warning)
     return {"directive": result.directive, "obligations": result.obligations,

@@ -5,6 +5,7 @@ points."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -13,19 +14,44 @@ from prefect.artifacts import create_markdown_artifact
 from dondoc.config.settings import get_settings
 from dondoc.dispatch_draft import DispatchDraft
 from dondoc.dispatch_import import ImportedDraft, draft_from_text, draft_name, write_draft
+from dondoc.dispatch_text import DispatchTextError, decode_text
+from dondoc.errors import InputError
 from dondoc.flows.artifacts import artifact_key
 from dondoc.flows.common import context_at
+from dondoc.flows.inputs import Folder, content_bytes, one_of, read_confined
+from dondoc.output_files import write_output_text
 
 _SUFFIX = ".draft.yaml"
+_USAGE = "text (the dispatch's text) or path (the name of a .txt file in DONDOC_DRAFTS_DIR)"
 
 
-def _free_stem(folder: Path, stem: str) -> str:
-    """``stem``, or ``stem-2``, ``stem-3``...: a draft already there may have been reviewed."""
+def _free_stem(folder: Path, stem: str, *, with_text: bool) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``...: a draft already there may have been reviewed.
+    ``with_text``: the text is copied next to the draft as ``stem.txt``, which must be free too."""
     n, candidate = 1, stem
-    while (folder / f"{candidate}{_SUFFIX}").exists() or (folder / f"{candidate}.txt").exists():
+
+    def taken(name: str) -> bool:
+        # lexists: a dangling link planted under a free-looking name counts as taken.
+        return os.path.lexists(folder / f"{name}{_SUFFIX}") or (
+            with_text and os.path.lexists(folder / f"{name}.txt")
+        )
+
+    while taken(candidate):
         n += 1
         candidate = f"{stem}-{n}"
     return candidate
+
+
+def _dispatch_text(folder: Folder, text: str | None, path: str | None) -> tuple[str, Path | None]:
+    """The text, and the file it was read from when named (it stays the draft's source)."""
+    if one_of({"text": text, "path": path}, _USAGE) == "text":
+        content_bytes(text or "", "text")
+        return text or "", None
+    target, data = read_confined(folder, path or "", "parameter path")
+    try:
+        return decode_text(data), target
+    except DispatchTextError as exc:
+        raise InputError(f"parameter path: {target.name}: {exc}", field="path") from None
 
 
 def _markdown(draft: DispatchDraft, result: ImportedDraft) -> str:
@@ -55,21 +81,36 @@ def _markdown(draft: DispatchDraft, result: ImportedDraft) -> str:
     )
 
 
-@flow(name="import-dispatch", flow_run_name="import {filename}")
+def _import_run_name() -> str:
+    from prefect.runtime import flow_run
+
+    p = flow_run.parameters
+    return f"import {Path(str(p.get('path') or p.get('filename') or 'dispatch.txt')).name}"
+
+
+@flow(name="import-dispatch", flow_run_name=_import_run_name)
 def import_dispatch_flow(
-    text: str, filename: str = "dispatch.txt", at: dt.datetime | None = None
+    text: str | None = None,
+    filename: str = "dispatch.txt",
+    at: dt.datetime | None = None,
+    path: str | None = None,
 ) -> dict[str, object]:
-    """Read the plain text of a dispatch (công văn), directive or decision and write a DRAFT
-    directive spec to the drafts folder, with '# REVIEW:' comments where the text was not
-    read with confidence. Review the draft, then load it (`dondoc load` or load-directive)."""
+    """Read the plain text of a dispatch (công văn), directive or decision, pasted (`text`) or
+    named in the drafts folder DONDOC_DRAFTS_DIR (`path`), and write a DRAFT directive spec to
+    the drafts folder, with '# REVIEW:' comments where the text was not read with confidence.
+    Review the draft, then load it (`dondoc load` or load-directive)."""
     settings = get_settings()
     now = context_at(at, settings).now
-    draft = draft_from_text(text, filename, settings, now)
     folder = settings.drafts_dir
     folder.mkdir(parents=True, exist_ok=True)
-    stem = _free_stem(folder, draft_name(draft, filename).removesuffix(_SUFFIX))
-    source = folder / f"{stem}.txt"
-    source.write_text(text, encoding="utf-8")
+    text, named = _dispatch_text(Folder(folder, "DONDOC_DRAFTS_DIR", "drafts"), text, path)
+    filename = named.name if named else filename
+    draft = draft_from_text(text, Path(filename).name, settings, now)
+    stem = draft_name(draft, filename).removesuffix(_SUFFIX)
+    stem = _free_stem(folder, stem, with_text=named is None)
+    source = named or folder / f"{stem}.txt"
+    if named is None:
+        write_output_text(source, text, option="DONDOC_DRAFTS_DIR", force=False)
     result = write_draft(draft, source=source, output=folder / f"{stem}{_SUFFIX}")
     create_markdown_artifact(
         key=artifact_key("import-dispatch", stem),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from prefect import flow
 
+from dondoc.actors import api_actor, local_actor, serving_auth_string
 from dondoc.config.settings import get_settings
 from dondoc.flows.common import context_at, tag_current_run
 from dondoc.flows.forms import code_of
@@ -22,6 +23,14 @@ def _run_name() -> str:
     return f"submission {agency} {obligation} {p.get('period')}"
 
 
+def _recorded_by() -> str:
+    from prefect.runtime import deployment
+
+    if deployment.id is None:  # called in this process, e.g. by `dondoc submit`
+        return local_actor()
+    return api_actor(serving_auth_string())
+
+
 @flow(
     name="record-submission",
     flow_run_name=_run_name,
@@ -35,9 +44,11 @@ def record_submission_flow(
     received_on: dt.date,
     note: str | None = None,
     directive: str | None = None,
-    recorded_by: str = "coordinator",
+    allow_future: bool = False,
 ) -> dict[str, object]:
-    """Record the report an agency sent and close its task (on time or late)."""
+    """Record the report an agency sent and close its task (on time or late). Who recorded it
+    is not a parameter: it is the API's authenticated user (or "không xác thực") for a
+    deployment run, the operating-system user for a run started in-process (`dondoc submit`)."""
     settings = get_settings()
     data = SubmissionCreate(
         agency=code_of(agency),
@@ -47,9 +58,9 @@ def record_submission_flow(
         document_number=document,
         received_on=received_on,
         note=note,
-        recorded_by=recorded_by,
+        recorded_by=_recorded_by(),
     )
-    task = submit(settings, context_at(None, settings), data)
+    task = submit(settings, context_at(None, settings), data, allow_future=allow_future)
     tag_current_run(
         f"agency:{data.agency}",
         f"obligation:{data.obligation}",

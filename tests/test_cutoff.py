@@ -206,13 +206,16 @@ def test_load_stores_an_own_cutoff_and_the_synthesis_states_it(cli: Any, workdir
     assert "Kỳ số liệu: 01/12/2025–30/11/2026" in lines
 
 
-def test_the_load_directive_flow_reports_the_warning(prefect_api: None, workdir: Path) -> None:
+def test_the_load_directive_flow_reports_the_warning(
+    prefect_api: None, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dondoc.flows.admin import load_directive_flow
 
+    monkeypatch.setenv("DONDOC_SPECS_DIR", str(SEED.parent))  # the flow reads only that folder
     get_settings.cache_clear()
     settings = get_settings()
     init(settings, make_context(settings, dt.datetime(2026, 11, 20, 9, tzinfo=VN)))
-    out = load_directive_flow(path=str(SEED))
+    out = load_directive_flow(path=SEED.name)
     assert out["directive"] == "24/CT-TTg"
     (warning,) = out["warnings"]
     assert warning.startswith(f"24-CT-TTg.yaml:{_seed_cutoff_line()}: obligations[2].cutoff: ")

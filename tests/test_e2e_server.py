@@ -86,3 +86,59 @@ def test_dondoc_run_records_a_submission_that_the_next_sweep_board_shows(
 
     unknown = dondoc_served.cli("run", "record-submission", "-p", "agenci=79")
     assert unknown.returncode != 0 and "agenci" in unknown.stderr
+
+
+def _submission_actors(service: DondocService, agency: str) -> list[str]:
+    found = service.cli("history", "--agency", agency, "--obligation", "annual-report",
+                        "--period", "2026", "--format", "json")  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    return [e["actor"] for h in json.loads(found.stdout) for e in h["entries"]
+            if e["kind"] == "submission"]  # fmt: skip
+
+
+def test_a_submission_through_the_api_is_recorded_as_unauthenticated_and_cannot_be_signed(
+    dondoc_served: DondocService, board_published: BoardPublished
+) -> None:
+    assert board_published.submission_run["state"]["type"] == "COMPLETED"
+    assert _submission_actors(dondoc_served, "01") == ["không xác thực (qua API)"]
+
+    deployment = dondoc_served.deployments()["record-submission"]
+    assert "recorded_by" not in deployment["parameter_openapi_schema"]["properties"]
+    forged = {**SUBMISSION, "agency": "48", "recorded_by": "Bộ trưởng"}
+    try:
+        run = dondoc_served.run_deployment("record-submission", forged)
+    except AssertionError as refused:  # the API refuses a parameter the schema does not have
+        assert "recorded_by" in str(refused)
+    else:
+        assert run["state"]["type"] != "COMPLETED", run
+    assert _submission_actors(dondoc_served, "48") == []
+
+
+def test_dondoc_run_load_directive_reads_only_the_specs_folder(
+    dondoc_served: DondocService,
+) -> None:
+    import shutil
+
+    from dondoc.config.settings import DATA_DIR
+
+    secret = dondoc_served.workdir / "secret.txt"
+    secret.write_text("root:$6$SECRETHASH:19800:0:99999:7:::\n", encoding="utf-8")
+    run = dondoc_served.cli("run", "load-directive", "-p", f"path={secret}")
+    assert run.returncode == 1 and run.stdout.endswith(": Failed\n"), run.stdout + run.stderr
+    (failed,) = dondoc_served.server.api(
+        "POST", "/flow_runs/filter", {"flow_runs": {"state": {"type": {"any_": ["FAILED"]}}},
+                                      "deployments": {"name": {"any_": ["load-directive"]}}},
+    )  # fmt: skip
+    message = failed["state"]["message"]
+    assert "parameter path" in message and "DONDOC_SPECS_DIR" in message, message
+    assert "SECRET" not in message + dondoc_served.flow_run_logs(failed["id"])
+    assert failed["name"] == "load secret.txt"
+
+    specs = dondoc_served.workdir / "specs"
+    specs.mkdir(exist_ok=True)
+    for name in ("24-CT-TTg.yaml", "351-BXD-PTDT.txt"):
+        shutil.copy(DATA_DIR / "directives" / name, specs / name)
+    loaded = dondoc_served.cli("run", "load-directive", "-p", "path=24-CT-TTg.yaml")
+    assert loaded.returncode == 0 and "load 24-CT-TTg.yaml: Completed" in loaded.stdout, (
+        loaded.stdout + loaded.stderr + dondoc_served.output()
+    )

@@ -45,7 +45,8 @@ def test_weekly_digest_lists_every_overdue_agency(
     monkeypatch.setenv("DONDOC_SMTP_URL", smtp_server.url)
     monkeypatch.setenv("DONDOC_COORDINATOR_CONTACTS", "dauvmoi@ptdt.test")
     submitted = cli("submit", "--agency", "01", "--obligation", "annual-report", "--period",
-                    "2026", "--document", "3/BC-UBND", "--received-on", "2026-12-01")  # fmt: skip
+                    "2026", "--document", "3/BC-UBND", "--received-on", "2026-12-01",
+                    "--allow-future")  # fmt: skip
     assert submitted.code == 0, submitted.err
     assert cli("sweep", "--at", "2026-12-14T08:00+07:00").code == 0
     result = cli("digest", "--at", "2026-12-14T08:00+07:00")
@@ -93,3 +94,12 @@ def test_dropdown_values_and_bare_codes_mean_the_same(seeded: Path) -> None:
     assert resolve_choice("01", options) == options[0]
     assert code_of(options[1]) == "79" and code_of("79") == "79"
     assert resolve_choice("99", options) == "99"  # left for the server to refuse
+
+
+def test_no_deployment_takes_a_recorder_or_an_arbitrary_path(seeded: Path) -> None:
+    from dondoc.flows.deployments import build_deployments
+
+    schemas = {d.name: d._parameter_openapi_schema.properties for d in build_deployments()}
+    assert "recorded_by" not in schemas["record-submission"]
+    assert {"yaml", "path"} <= set(schemas["load-directive"])
+    assert {"text", "path"} <= set(schemas["import-dispatch"])
