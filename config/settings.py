@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -21,12 +21,25 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite file under ./data by default.",
     )
     timezone: str = "Asia/Ho_Chi_Minh"
+    sqlite_busy_seconds: float = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="How long a SQLite write waits for another dondoc command's write before "
+        "it gives up (nothing recorded) with 'the database is busy'.",
+    )
     # An Apprise mailto:// or mailtos:// sender URL; it may hold a password, hence secret.
     smtp_url: SecretStr | None = None
     outbox_dir: Path = Field(default_factory=lambda: Path.cwd() / "data" / "outbox")
     drafts_dir: Path = Field(
         default_factory=lambda: Path.cwd() / "drafts",
-        description="Where the import-dispatch flow writes draft directive specs.",
+        description="Where the import-dispatch flow writes draft directive specs and the only "
+        "folder its `path` parameter may name a dispatch text in.",
+    )
+    specs_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "specs",
+        description="The only folder the load-directive flow's `path` parameter may name a "
+        "spec in.",
     )
     calendar_file: Path | None = Field(
         default=None, description="Extra days off / working Saturdays (YAML); bundled if unset."
@@ -36,6 +49,13 @@ class Settings(BaseSettings):
     )
     send_hour: int = Field(default=8, ge=0, le=23, description="Local hour messages go out.")
     batch_size: int = Field(default=1000, ge=1)
+    claim_batch: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="Recipients a sweeper claims for delivery at a time (its lease is renewed "
+        "before each message).",
+    )
     max_attempts: int = Field(default=8, ge=1, description="Delivery attempts before giving up.")
     retry_base_seconds: int = Field(default=300, ge=1)
     periods_ahead: int = Field(default=1, ge=0, description="Future periods made ahead of time.")
@@ -69,6 +89,20 @@ class Settings(BaseSettings):
     zalo_timeout_seconds: float | None = Field(
         default=None, gt=0, description="Connect and read timeout of Zalo / ZNS calls (4 s)."
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"DONDOC_TIMEZONE {value!r} is not a known time zone; use an IANA name such as "
+                "Asia/Ho_Chi_Minh"
+            ) from None
+        return value
 
 
 @lru_cache(maxsize=1)

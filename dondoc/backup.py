@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,10 +27,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Table, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 from dondoc.config.settings import Settings
-from dondoc.db import alembic_config, get_engine, upgrade_database
+from dondoc.db import alembic_config, upgrade_database
+from dondoc.dump_checks import integer_problem, key_problem, strict_json, text_problem
 from dondoc.errors import ConflictError, InputError
 from dondoc.models import metadata
 
@@ -74,7 +74,10 @@ def _from_json(column: Column[Any], value: Any) -> Any:
         parsed = dt.datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError(f"instant {value!r} has no UTC offset")
-        return parsed.astimezone(dt.UTC)
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"instant {value!r} is out of range") from None
     if isinstance(base, Date):
         if not isinstance(value, str):
             raise ValueError(f"expected an ISO date, got {value!r}")
@@ -86,14 +89,18 @@ def _from_json(column: Column[Any], value: Any) -> Any:
     if isinstance(base, Integer):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected an integer, got {value!r}")
-        return value
-    if isinstance(base, String):
+        problem = integer_problem(base, value)
+    elif isinstance(base, String):
         if not isinstance(value, str):
             raise ValueError(f"expected a string, got {value!r}")
         if base.length is not None and len(value) > base.length:
             raise ValueError(f"longer than {base.length} characters")
-        return value
-    raise ValueError(f"unsupported column type {column.type!r}")
+        problem = text_problem(column, base, value)
+    else:
+        raise ValueError(f"unsupported column type {column.type!r}")
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 # --- the database side ---------------------------------------------------------------------
@@ -127,7 +134,7 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
 
 def export_database(settings: Settings, out: Path) -> dict[str, int]:
     """Write the whole database to ``out``; returns the row count of each table."""
-    engine = get_engine(settings.database_url)
+    engine = _engine(settings)
     revision = current_revision(engine)
     if revision is None:
         raise InputError(
@@ -158,19 +165,14 @@ def export_database(settings: Settings, out: Path) -> dict[str, int]:
 
 
 def _write(out: Path, document: dict[str, Any]) -> None:
-    """Write atomically: a half-written dump never replaces a good one."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write all or nothing, private (0600: the dump holds every contact), never into a special
+    file or through a link (dondoc.output_files): a half-written dump never replaces a good one."""
+    from dondoc.output_files import PRIVATE, write_output
+
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if out.name.endswith(".gz"):
         data = gzip.compress(data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_output(out, data, option="", mode=PRIVATE)
 
 
 # --- reading and checking a dump -----------------------------------------------------------
@@ -183,7 +185,7 @@ def _read(src: Path) -> Any:
         raw = src.read_bytes()
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
-        return json.loads(raw.decode("utf-8"))
+        return strict_json(raw.decode("utf-8"))
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
         problem = f"not a dondoc dump (unreadable JSON: {exc})"
         raise InputError(f"{src}: {problem}", field="file") from exc
@@ -244,6 +246,9 @@ def _parse(src: Path, document: Any) -> tuple[str, dict[str, list[dict[str, Any]
     absent = [n for n in known if n not in parsed]
     if absent:
         raise bad(f"tables missing from the dump: {', '.join(absent)}")
+    problem = key_problem(parsed)
+    if problem:
+        raise bad(problem)
     return revision, parsed
 
 
@@ -279,6 +284,18 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
             conn.execute(table.update().where(*where).values({name: r[name]}))
 
 
+def _insert_checked(src: Path, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """A rule the checks before cannot see (a unique key) names the table, not a traceback."""
+    try:
+        _insert(conn, table, rows)
+    except IntegrityError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "a constraint failed"
+        raise InputError(
+            f"{src}: table {table.name}: the rows break a rule of the schema ({reason})",
+            field="file",
+        ) from None
+
+
 def _reset_sequences(conn: Connection) -> None:
     prep = conn.dialect.identifier_preparer
     for table in metadata.sorted_tables:
@@ -305,7 +322,7 @@ def import_database(settings: Settings, src: Path) -> dict[str, int]:
             f"{src}: Alembic revision {revision!r} is unknown to this dondoc version",
             field="file",
         ) from exc
-    engine = get_engine(url)
+    engine = _engine(settings)
     current = current_revision(engine)
     if current is None:
         existing = set(sa_inspect(engine).get_table_names())
@@ -338,11 +355,17 @@ def import_database(settings: Settings, src: Path) -> dict[str, int]:
         for table in metadata.sorted_tables:
             rows = parsed[table.name]
             if rows:
-                _insert(conn, table, rows)
+                _insert_checked(src, conn, table, rows)
             counts[table.name] = len(rows)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
     return counts
+
+
+def _engine(settings: Settings) -> Engine:
+    from dondoc.service import engine_for  # with the bounded SQLite busy timeout
+
+    return engine_for(settings)
 
 
 def _safe(url: str) -> str:

@@ -62,6 +62,22 @@ def _context(at: str | None = None) -> Any:
     return make_context(_settings(), parse_at(at))
 
 
+def ready_settings() -> Any:
+    """The settings, once the database is known to exist: every command but `init` and
+    `import` refuses an uninitialised database (and creates nothing) with "run dondoc init"."""
+    from dondoc.db import require_schema
+
+    settings = _settings()
+    require_schema(settings.database_url)
+    return settings
+
+
+def _ready_context(at: str | None = None) -> Any:
+    from dondoc.context import make_context
+
+    return make_context(ready_settings(), parse_at(at))
+
+
 def _use_prefect() -> bool:
     """Tracked flow runs only when a Prefect API is configured: never start a temporary one."""
     return bool(os.environ.get("PREFECT_API_URL"))
@@ -90,12 +106,20 @@ def init(
 def load(
     file: Annotated[Path, typer.Argument(help="A directive spec (docs/spec-format.md).")],
     at: AtOption = None,
+    confirm_history: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-history",
+            help="Accept a first_period more than ten years back (a task for every period "
+            "since, nearly all overdue).",
+        ),
+    ] = False,
 ) -> None:
     """Load or update a directive spec: the document, its obligations and addressees."""
     from dondoc.service import load_spec
 
-    ctx = _context(at)
-    r = load_spec(ctx.settings, ctx, file)
+    ctx = _ready_context(at)
+    r = load_spec(ctx.settings, ctx, file, confirm_history=confirm_history)
     typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} new tasks")
     _warn(r.warnings)
 
@@ -117,7 +141,7 @@ def contacts_import(
 
     if not file.is_file():
         raise InputError(f"{file}: no such file", field="file")
-    r = import_contacts_file(_settings(), file, replace=replace)
+    r = import_contacts_file(ready_settings(), file, replace=replace)
     typer.echo(f"contacts: {r.created} new, {r.updated} updated, {r.deactivated} deactivated")
 
 
@@ -129,7 +153,7 @@ def sweep(
     ] = False,
 ) -> None:
     """One reminder sweep: make coming tasks, update statuses, send what is due, summarise."""
-    ctx = _context(at)
+    ctx = _ready_context(at)
     if dry_run:
         from dondoc.service import engine_for
         from dondoc.sweep import preview
@@ -161,6 +185,11 @@ def _print_summary(summary: dict[str, Any]) -> None:
         typer.echo(f"  tasks transferred to successors: {summary['tasks_transferred']}")
     changes = ", ".join(f"{k}: {v}" for k, v in summary["status_changes"].items()) or "none"
     typer.echo(f"  status changes: {changes}")
+    for skipped in summary.get("isolated") or []:  # the coordinator was alerted too
+        typer.echo(
+            f"  obligation skipped: {skipped['directive']} {skipped['obligation']}: "
+            f"{skipped['error']}"
+        )
     if summary.get("feeds"):
         typer.echo(f"  calendar feeds refreshed: {summary['feeds']}")
     if not summary["send_window"]:
@@ -191,32 +220,59 @@ def submit(
     note: Annotated[str | None, typer.Option(help="Free text.")] = None,
     directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
     at: AtOption = None,
+    allow_future: Annotated[
+        bool,
+        typer.Option(
+            "--allow-future",
+            help="Accept a --received-on after today (or after --at): for rehearsals only.",
+        ),
+    ] = False,
 ) -> None:
     """Record a submission and close the task (on time or late)."""
+    from pydantic import ValidationError
+
+    from dondoc.actors import local_actor
     from dondoc.models import SubmissionCreate
+    from dondoc.models.text import first_problem
     from dondoc.submissions import received_on_from
 
     if not document.strip():
         raise InputError("--document must not be empty", field="document")
-    data = SubmissionCreate(
-        agency=agency,
-        obligation=obligation,
-        period=period,
-        directive=directive,
-        document_number=document.strip(),
-        received_on=received_on_from(received_on),
-        note=note,
-    )
+    try:
+        data = SubmissionCreate(
+            agency=agency,
+            obligation=obligation,
+            period=period,
+            directive=directive,
+            document_number=document.strip(),
+            received_on=received_on_from(received_on),
+            note=note,
+            recorded_by=local_actor(),
+        )
+    except ValidationError as exc:
+        raise InputError(first_problem(exc, SUBMIT_OPTIONS), field="submission") from None
+    ctx = _ready_context(at)
     if _use_prefect():
         from dondoc.flows.submission import record_submission_flow
 
-        out = record_submission_flow(**_flow_params(data))
+        out = record_submission_flow(**_flow_params(data), allow_future=allow_future)
         status = str(out["status"])
     else:
         from dondoc.service import submit as do_submit
 
-        status = do_submit(_settings(), _context(at), data).status
+        status = do_submit(ctx.settings, ctx, data, allow_future=allow_future).status
     typer.echo(f"recorded {document} for {agency} {obligation} {period}: {status}")
+
+
+SUBMIT_OPTIONS = {
+    "agency": "--agency",
+    "obligation": "--obligation",
+    "period": "--period",
+    "directive": "--directive",
+    "document_number": "--document",
+    "received_on": "--received-on",
+    "note": "--note",
+}
 
 
 def _flow_params(data: Any) -> dict[str, Any]:
@@ -245,7 +301,7 @@ def withdraw(
     from dondoc.service import engine_for
     from dondoc.submissions import withdraw_submission
 
-    ctx = _context(at)
+    ctx = _ready_context(at)
     with transaction(engine_for(ctx.settings)) as session:
         task = withdraw_submission(
             session=session,
@@ -278,7 +334,7 @@ def status(
 
     if fmt not in ("table", "json", "csv"):
         raise InputError(f"--format {fmt!r}: choose table, json or csv", field="format")
-    with transaction(engine_for(_settings())) as session:
+    with transaction(engine_for(ready_settings())) as session:
         rows = board_rows(
             session=session,
             directive=directive,
@@ -323,7 +379,7 @@ def digest(at: AtOption = None) -> None:
     """Send the weekly digest of overdue and due-soon tasks to DONDOC_COORDINATOR_CONTACTS."""
     from dondoc.digest import coordinator_targets, send_digest
 
-    ctx = _context(at)
+    ctx = _ready_context(at)
     if not coordinator_targets(ctx):
         raise InputError("DONDOC_COORDINATOR_CONTACTS is empty", field="coordinator_contacts")
     failed = 0
@@ -346,7 +402,7 @@ def report(
     """The annual synthesis as an XLSX workbook with Vietnamese headings."""
     from dondoc.synthesis import write_report
 
-    s = write_report(_settings(), directive, period, out, obligation=obligation)
+    s = write_report(ready_settings(), directive, period, out, obligation=obligation)
     typer.echo(
         f"wrote {out}: {s.total} rows, {s.counts.get('done_on_time', 0)} on time "
         f"({s.on_time_rate:.1%})"
@@ -360,7 +416,7 @@ def export_(
     """Write the whole database to one portable JSON dump (SQLite or PostgreSQL)."""
     from dondoc.backup import export_database
 
-    counts = export_database(_settings(), file)
+    counts = export_database(ready_settings(), file)
     typer.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
 
 
@@ -379,10 +435,21 @@ def import_(
 def up(
     host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Dashboard and API port.")] = 4200,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure",
+            help="Serve beyond loopback without PREFECT_SERVER_API_AUTH_STRING (not advised).",
+        ),
+    ] = False,
 ) -> None:
-    """The main job: start a local Prefect server (dashboard) and `dondoc serve`."""
-    from dondoc.platform import run_main_job
+    """The main job: start a local Prefect server (dashboard) and `dondoc serve`. Beyond
+    loopback it needs PREFECT_SERVER_API_AUTH_STRING=user:password (basic auth)."""
+    from dondoc.platform import check_exposure, run_main_job
 
+    warning = check_exposure(host, insecure=insecure, env=os.environ)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     raise typer.Exit(run_main_job(host, port))
 
 
@@ -401,12 +468,14 @@ def _safe_url(url: str) -> str:
 def main() -> None:
     try:
         app()
-    except DondocError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except (ValueError, OSError) as exc:  # spec/CSV/calendar validation and unreadable files
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    except Exception as exc:
+        from dondoc.cli_errors import user_message
+
+        message = user_message(exc)
+        if message is None:
+            raise
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(exc.exit_code if isinstance(exc, DondocError) else 2)
 
 
 if __name__ == "__main__":

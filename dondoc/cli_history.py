@@ -22,13 +22,14 @@ def history_command(
     """Each matching task's audit trail: status changes, transfers to a successor, submissions
     and messages sent (recipients masked), in local time with the agency of the time."""
     from dondoc.config.settings import get_settings
-    from dondoc.db import transaction
+    from dondoc.db import require_schema, transaction
     from dondoc.history import render_history, task_histories
     from dondoc.service import engine_for
 
     if fmt not in ("table", "json"):
         raise InputError(f"--format {fmt!r}: choose table or json", field="format")
     settings = get_settings()
+    require_schema(settings.database_url)
     with transaction(engine_for(settings)) as session:
         found = task_histories(
             session, agency=agency, tz=settings.timezone, obligation=obligation, period=period

@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from dondoc.db import rows_affected
 from dondoc.errors import InputError
 from dondoc.models import Agency, Contact, ContactCreate
+from dondoc.models.text import first_problem
 from dondoc.notifications.channels import normalise_target, validate_target
 
 REQUIRED = ("agency", "channel", "target")
@@ -22,6 +24,9 @@ OPTIONAL = ("role", "name")
 CHANNELS = ("email", "zalo", "zns", "apprise")
 ROLES = ("focal", "leader")
 MAX_REPORTED = 20
+# A contacts file of every agency's focal points and leaders is a few hundred kB; 250,000 rows
+# fit in about 20 MB. Anything bigger is a mistake (or an attack) and is read whole otherwise.
+MAX_BYTES = 20 * 2**20
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,13 @@ def nfc(text: str) -> str:
 
 
 def _decode(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(
+            f"{path.name}: {size} bytes, more than a contacts file may hold "
+            f"({MAX_BYTES // 2**20} MB); split it and import the parts",
+            field="file",
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -47,27 +59,66 @@ def _decode(path: Path) -> str:
         ) from exc
 
 
-def parse_contacts_csv(path: Path, agency_codes: set[str]) -> list[ContactCreate]:
-    reader = csv.DictReader(io.StringIO(_decode(path)))
-    header = [h.strip() for h in reader.fieldnames or []]
+def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the line it starts on (a quoted field may span lines)."""
+    reader = csv.reader(io.StringIO(text))
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{path.name}:{start}: {_csv_problem(exc)}", field="row") from None
+        if record:
+            yield start, record
+        start = reader.line_num + 1
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"field too large (more than {csv.field_size_limit()} characters)"
+    return f"not valid CSV ({exc})"
+
+
+def _check_header(path: Path, header: list[str]) -> None:
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if missing or unknown:
-        problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
-        problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+    twice = sorted({c for c in header if header.count(c) > 1})
+    problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
+    problems += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+    problems += [f"duplicate column(s) {', '.join(twice)}"] if twice else []
+    if problems:
         raise InputError(
             f"{path.name}:1: bad header ({'; '.join(problems)}); expected "
-            f"{','.join(REQUIRED)} with optional {','.join(OPTIONAL)}",
+            f"{','.join(REQUIRED)} with optional {','.join(OPTIONAL)}, each once",
             field="header",
         )
+
+
+def parse_contacts_csv(path: Path, agency_codes: set[str]) -> list[ContactCreate]:
+    records = _records(path, _decode(path))
+    first = next(records, None)
+    header = [h.strip() for h in first[1]] if first else []
+    _check_header(path, header)
     contacts, errors = [], []
-    for raw in reader:
-        row = {k.strip(): nfc((v or "").strip()) for k, v in raw.items() if k is not None}
-        line = reader.line_num
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, record in records:
+        row = {k: nfc(v.strip()) for k, v in zip(header, record, strict=False)}
         try:
-            contacts.append(_contact(row, agency_codes))
+            contact = _contact(row, agency_codes)
         except ValueError as exc:
             errors.append(f"{path.name}:{line}: {exc}")
+            continue
+        key = (contact.agency, contact.channel, contact.target)
+        if key in seen:
+            errors.append(
+                f"{path.name}:{line}: duplicate of line {seen[key]} (agency {contact.agency}, "
+                f"{contact.channel} {contact.target})"
+            )
+            continue
+        seen[key] = line
+        contacts.append(contact)
     if errors:
         shown = errors[:MAX_REPORTED]
         more = f"\n... and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
@@ -90,13 +141,16 @@ def _contact(row: dict[str, str], agency_codes: set[str]) -> ContactCreate:
     problem = validate_target(channel, target)
     if problem:
         raise ValueError(f"target: {problem}")
-    return ContactCreate(
-        agency=agency,
-        channel=channel,
-        target=normalise_target(channel, target),
-        role=role,
-        name=row.get("name") or None,
-    )
+    try:
+        return ContactCreate(
+            agency=agency,
+            channel=channel,
+            target=normalise_target(channel, target),
+            role=role,
+            name=row.get("name") or None,
+        )
+    except ValidationError as exc:
+        raise ValueError(first_problem(exc)) from None
 
 
 def import_contacts(

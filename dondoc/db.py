@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,16 +13,25 @@ from typing import Any, cast
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlmodel import Session, create_engine
 
+from dondoc.errors import InputError
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+# How long a SQLite writer waits for another one (DONDOC_SQLITE_BUSY_SECONDS) by default.
+DEFAULT_BUSY_SECONDS = 60.0
+
+
+def _sqlite_pragmas(busy_seconds: float) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+        cursor.close()
+
+    return on_connect
 
 
 # Without it SQLAlchemy 2.1 reports -1 for an INSERT ... SELECT on PostgreSQL, so counts of
@@ -30,17 +40,59 @@ _COUNTED = {"preserve_rowcount": True}
 
 
 @lru_cache(maxsize=8)
-def get_engine(url: str) -> Engine:
+def get_engine(url: str, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
+    """``busy_seconds``: how long a SQLite write waits for another writer before it gives up
+    with "database is locked" (bounded, so a command never hangs behind a long import)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, execution_options=_COUNTED)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(
+            url, connect_args={"timeout": busy_seconds}, execution_options=_COUNTED
+        )
+        event.listen(engine, "connect", _sqlite_pragmas(busy_seconds))
         return engine
     if parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(False))
     return create_engine(url, pool_pre_ping=True, execution_options=_COUNTED)
+
+
+def require_schema(url: str) -> None:
+    """Refuse a database that `dondoc init` has not made, creating nothing (SQLite would create
+    an empty file on connect, and the command would then fail on a missing table)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        ready = _sqlite_has_schema(parsed.database)
+    else:
+        ready = sa_inspect(get_engine(url)).has_table("alembic_version")
+    if not ready:
+        safe = parsed.render_as_string(hide_password=True)
+        raise InputError(
+            f"{safe}: no dondoc database there yet; run `dondoc init` first",
+            field="database_url",
+        )
+
+
+def _sqlite_has_schema(database: str | None) -> bool:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return True  # nothing on disk to check; the command's own queries will tell
+    if not Path(database).is_file():
+        return False
+    conn = sqlite3.connect(database)
+    try:
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+    finally:
+        conn.close()
+    return found is not None
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another writer (after the bounded busy timeout)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
 
 @contextmanager

@@ -13,17 +13,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from dondoc.config.settings import Settings
-from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file
+from dondoc.config.spec import DirectiveSpec
+from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file, resolve_addressees
 from dondoc.config.successions import load_directory
 from dondoc.contacts import ImportResult, import_contacts, parse_contacts_csv
 from dondoc.context import RunContext
-from dondoc.db import get_engine, transaction, upgrade_database
+from dondoc.db import DEFAULT_BUSY_SECONDS, get_engine, transaction, upgrade_database
 from dondoc.deadlines import local_date
 from dondoc.errors import InputError
+from dondoc.isolation import describe
 from dondoc.loading import load_directive, upsert_agencies
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
-from dondoc.planning import ensure_tasks, retime_open_tasks
-from dondoc.spec_checks import cutoff_warnings
+from dondoc.planning import ObligationFailure, ensure_tasks, retime_open_tasks
+from dondoc.spec_checks import check_first_periods, cutoff_warnings
 from dondoc.status_refresh import refresh_statuses
 from dondoc.submissions import record_submission
 from dondoc.succession import transfer_open_tasks
@@ -39,7 +41,10 @@ class LoadResult:
 
 
 def engine_for(settings: Settings) -> Engine:
-    return get_engine(settings.database_url)
+    busy = settings.sqlite_busy_seconds
+    if busy == DEFAULT_BUSY_SECONDS:  # the same cached engine as get_engine(url)
+        return get_engine(settings.database_url)
+    return get_engine(settings.database_url, busy)
 
 
 def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[LoadResult]:
@@ -56,27 +61,43 @@ def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[L
     for path in bundled_spec_paths() if bundled else []:
         spec = load_spec_file(path)
         if (spec.directive.number, spec.directive.issued_on.year) not in known:
-            results.append(load_spec(settings, ctx, path))
+            # Bundled specs are reviewed data: their first_period needs no confirmation.
+            results.append(load_spec(settings, ctx, path, confirm_history=True))
     with transaction(engine) as session:
-        ensure_tasks(session=session, ctx=ctx, full=True)
+        # An obligation whose stored rules fail is skipped; the next sweep reports it.
+        ensure_tasks(session=session, ctx=ctx, full=True, failures=[])
         transfer_open_tasks(session=session, ctx=ctx)
         refresh_statuses(session=session, ctx=ctx)
     return results
 
 
-def load_spec(settings: Settings, ctx: RunContext, path: Path) -> LoadResult:
-    spec = load_spec_file(path)
+def load_spec(
+    settings: Settings,
+    ctx: RunContext,
+    path: Path,
+    *,
+    spec: DirectiveSpec | None = None,
+    confirm_history: bool = False,
+) -> LoadResult:
+    """``spec``: already read from ``path`` and checked by the caller (the load-directive flow
+    replaces its ``source_file`` names with checked copies). ``confirm_history``: accept a
+    first_period more than ten years back (spec_checks.check_first_periods)."""
+    spec = load_spec_file(path) if spec is None else spec
+    agencies, today = load_directory(), local_date(ctx.now, ctx.tz)
+    addressed = len(resolve_addressees(spec, agencies, source=path))
+    check_first_periods(spec, path, agencies=addressed, today=today, confirmed=confirm_history)
+    failures: list[ObligationFailure] = []
     with transaction(engine_for(settings)) as session:
-        obligations = load_directive(
-            session=session, spec=spec, agencies=load_directory(), spec_path=path
-        )
+        obligations = load_directive(session=session, spec=spec, agencies=agencies, spec_path=path)
         for obligation in obligations:
             retime_open_tasks(session=session, ctx=ctx, obligation=obligation)
-        created = ensure_tasks(session=session, ctx=ctx, full=True)
+        created = ensure_tasks(session=session, ctx=ctx, full=True, failures=failures)
         transfer_open_tasks(session=session, ctx=ctx)
         refresh_statuses(session=session, ctx=ctx)
         session.add(Event(at=ctx.now, kind="load", actor="cli", detail=f"{path.name}"))
-    warnings = cutoff_warnings(spec, path, ctx.calendar, local_date(ctx.now, ctx.tz))
+        skipped = describe(session=session, failures=failures)
+    warnings = cutoff_warnings(spec, path, ctx.calendar, today)
+    warnings += [f"obligation skipped (load its spec again): {o.line()}" for o in skipped]
     return LoadResult(spec.directive.number, len(obligations), created, tuple(warnings))
 
 
@@ -92,9 +113,12 @@ def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> Im
         return result
 
 
-def submit(settings: Settings, ctx: RunContext, data: SubmissionCreate) -> Task:
+def submit(
+    settings: Settings, ctx: RunContext, data: SubmissionCreate, *, allow_future: bool = False
+) -> Task:
+    """``allow_future``: accept a received date after ctx.now's day (rehearsals with --at)."""
     with transaction(engine_for(settings)) as session:
-        return record_submission(session=session, ctx=ctx, data=data)
+        return record_submission(session=session, ctx=ctx, data=data, allow_future=allow_future)
 
 
 def directive_of(settings: Settings, task: Task) -> str:

@@ -31,10 +31,16 @@ from dondoc.models import (
 )
 from dondoc.planning import task_timing
 from dondoc.rules import recurrence_of
+from dondoc.submission_bounds import (
+    check_line,
+    check_note,
+    check_received_on,
+    check_tracked_period,
+)
 
 
 def _agency(session: Session, code: str) -> Agency:
-    code = unicodedata.normalize("NFC", code.strip())
+    code = check_line(unicodedata.normalize("NFC", code.strip()), "--agency")
     agency: Agency | None = session.execute(
         select(Agency).where(col(Agency.code) == code)
     ).scalar_one_or_none()
@@ -44,6 +50,9 @@ def _agency(session: Session, code: str) -> Agency:
 
 
 def find_obligation(session: Session, code: str, directive: str | None) -> Obligation:
+    check_line(code, "--obligation")
+    if directive:
+        check_line(directive, "--directive")
     query = select(Obligation).where(col(Obligation.code) == code)
     if directive:
         query = query.join(Document, col(Document.id) == col(Obligation.directive_id)).where(
@@ -69,7 +78,7 @@ def find_task(
     now: a successor reports for a dissolved agency under the old code), made on the spot when
     the agency owes it but no sweep has yet (an early report must still be recordable)."""
     try:
-        parsed = parse_period(period, recurrence_of(obligation))
+        parsed = parse_period(check_line(period, "--period"), recurrence_of(obligation))
     except ValueError as exc:
         raise InputError(str(exc), field="period", value=period) from exc
     task: Task | None = session.execute(
@@ -81,6 +90,8 @@ def find_task(
     ).scalar_one_or_none()
     if task is not None:
         return task
+    # Only a period the directive tracks gets a task on the spot (never 0001 or 9999).
+    check_tracked_period(session, ctx, obligation, parsed)
     bound = session.get(Assignment, (obligation.id, agency.id))
     if bound is None:
         raise NotFoundError(
@@ -122,9 +133,13 @@ def _not_owed(session: Session, agency: Agency, period: str) -> NotFoundError:
     )
 
 
-def record_submission(*, session: Session, ctx: RunContext, data: SubmissionCreate) -> Task:
+def record_submission(
+    *, session: Session, ctx: RunContext, data: SubmissionCreate, allow_future: bool = False
+) -> Task:
+    """``allow_future``: accept a received date after ctx.now's local day (rehearsals)."""
     agency = _agency(session, data.agency)
     obligation = find_obligation(session, data.obligation, data.directive)
+    check_received_on(session, ctx, obligation, data.received_on, allow_future=allow_future)
     task = find_task(session, ctx, agency=agency, obligation=obligation, period=data.period)
     if task.status not in OPEN_STATUSES:
         raise ConflictError(
@@ -161,11 +176,16 @@ def _close(
         ctx.now,
     )
     session.add(task)
-    # Queued reminders for a closed task must never go out.
+    # Reminders for a closed task must never go out: queued ones and those a sweeper claimed
+    # but has not handed to the channel yet (it re-checks before each message; a row already
+    # `delivering` is on its way and is recorded by its sender).
     session.execute(
         update(Notification)
-        .where(col(Notification.task_id) == task.id, col(Notification.status) == "queued")
-        .values(status="cancelled")
+        .where(
+            col(Notification.task_id) == task.id,
+            col(Notification.status).in_(("queued", "sending")),
+        )
+        .values(status="cancelled", claim_token=None, claimed_until=None)
     )
     session.flush()
 
@@ -182,6 +202,7 @@ def withdraw_submission(
     actor: str = "coordinator",
 ) -> Task:
     """A correction: the submission stays on record as withdrawn and the task reopens."""
+    check_note(reason, "--reason")
     found = _agency(session, agency)
     ob = find_obligation(session, obligation, directive)
     task = find_task(session, ctx, agency=found, obligation=ob, period=period)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import field_validator
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.text import clean_line
 
 
 class DocumentBase(SQLModel):
@@ -74,3 +76,8 @@ class Contact(ContactBase, table=True):
 
 class ContactCreate(ContactBase):
     agency: str = Field(description="Agency code")
+
+    @field_validator("agency", "channel", "target", "role", "name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else clean_line(value)

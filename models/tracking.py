@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import field_validator
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.text import clean_line, clean_note
 
 
 class ObligationBase(SQLModel):
@@ -109,3 +111,16 @@ class SubmissionCreate(SubmissionBase):
     obligation: str
     period: str
     directive: str | None = None
+
+    @field_validator(
+        "agency", "obligation", "period", "directive", "document_number", "file_ref",
+        "recorded_by",
+    )  # fmt: skip
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else clean_line(value)
+
+    @field_validator("note")
+    @classmethod
+    def _free_text(cls, value: str | None) -> str | None:
+        return None if value is None else clean_note(value)

@@ -56,7 +56,7 @@ def _build(settings: Settings, tmp_path: Path) -> None:
         obligation="annual-report",
         period="2026",
         document_number="5/BC-UBND",
-        received_on=dt.date(2026, 11, 26),
+        received_on=dt.date(2026, 11, 25),
         note="Bản chính gửi qua trục liên thông",
     )
     assert submit(settings, make_context(settings, T14), data).status == "done_on_time"
@@ -105,7 +105,7 @@ def test_round_trip_sqlite_postgres_sqlite(tmp_path: Path, postgres_url: str) ->
         obligation="annual-report",
         period="2026",
         document_number="9/BC-UBND",
-        received_on=dt.date(2026, 12, 1),
+        received_on=dt.date(2026, 11, 25),
     )
     assert submit(pg, make_context(pg, T14), data).status == "done_on_time"
     csv = tmp_path / "more.csv"
@@ -239,3 +239,111 @@ def test_import_at_another_revision_is_refused(
     bad = _edit(path, lambda doc: doc.update(alembic_revision="9999"))
     with pytest.raises(InputError, match="9999"):
         import_database(target, bad)
+
+
+# --- crafted dumps (issue #12, cases 7 and 8): refused before the database is touched --------
+
+
+@pytest.fixture(scope="module")
+def source_dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("source")
+    settings = _settings(f"sqlite:///{base / 'src.db'}", base)
+    _build(settings, base)
+    export_database(settings, base / "dump.json")
+    return base / "dump.json"
+
+
+def _cell(table: str, column: str, value: Any, row: int = 0) -> Any:
+    def change(doc: dict[str, Any]) -> None:
+        entry = next(t for t in doc["tables"] if t["name"] == table)
+        entry["rows"][row][entry["columns"].index(column)] = value
+
+    return change
+
+
+def _duplicate_row(table: str, new_id: int | None = None) -> Any:
+    def change(doc: dict[str, Any]) -> None:
+        entry = next(t for t in doc["tables"] if t["name"] == table)
+        copy = list(entry["rows"][0])
+        if new_id is not None:
+            copy[entry["columns"].index("id")] = new_id
+        entry["rows"].append(copy)
+
+    return change
+
+
+CRAFTED: list[tuple[str, Any, str]] = [
+    ("NUL in a contact's name", _cell("contact", "name", "Văn thư\x00 Hà Nội"),
+     "table contact row 1 column name: contains the control character U+0000"),
+    ("escape in an agency code", _cell("agency", "code", "01\x1b[0m"),
+     "table agency row 1 column code: contains the control character U+001B"),
+    ("NUL in a long text", _cell("event", "detail", "nhận\x00"), "column detail"),
+    ("C1 control in a document number", _cell("submission", "document_number", "5/BC\x9b"),
+     "U+009B"),
+    ("dangling foreign key", _cell("contact", "agency_id", 99999),
+     "table contact row 1 column agency_id: no agency row with id 99999"),
+    ("duplicate primary key", _duplicate_row("agency"), "table agency row "),
+    ("integer out of range", _cell("contact", "agency_id", 2**40), "out of range"),
+    ("boolean as text", _cell("contact", "active", "yes"), "expected true or false"),
+    ("number as text", _cell("contact", "target", 5), "expected a string"),
+    ("instant out of range", _cell("task", "created_at", "0001-01-01T00:00:00+07:00"),
+     "out of range"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "change", "problem"), CRAFTED, ids=[c[0] for c in CRAFTED])
+def test_crafted_dump_is_refused_naming_table_row_column(
+    source_dump: Path, database_url: str, tmp_path: Path, name: str, change: Any, problem: str
+) -> None:
+    target = _target(database_url, tmp_path)
+    bad = _edit(source_dump, change)
+    bad = bad.rename(tmp_path / bad.name)
+    with pytest.raises(InputError) as err:
+        import_database(target, bad)
+    assert str(bad) in str(err.value) and problem in str(err.value)
+    with engine_for(target).connect() as conn:  # no schema was even created
+        assert not conn.dialect.has_table(conn, "agency")
+
+
+RAW: list[tuple[str, Any, str]] = [
+    ("duplicate key", lambda text: text.replace('"version":', '"version":1,"version":', 1),
+     "the key 'version' appears twice"),
+    ("deep nesting", lambda text: "[" * 200_000 + "]" * 200_000, "JSON nested too deeply"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "change", "problem"), RAW, ids=[c[0] for c in RAW])
+def test_unreadable_dump_is_refused(
+    source_dump: Path, tmp_path: Path, name: str, change: Any, problem: str
+) -> None:
+    target = _settings(f"sqlite:///{tmp_path / 'target.db'}", tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(change(source_dump.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(InputError, match=problem):
+        import_database(target, bad)
+    assert not (tmp_path / "target.db").exists()
+
+
+def test_a_unique_key_broken_in_a_dump_is_named_and_nothing_kept(
+    source_dump: Path, database_url: str, tmp_path: Path
+) -> None:
+    target = _target(database_url, tmp_path)
+    bad = _edit(source_dump, _duplicate_row("contact", new_id=999))
+    bad = bad.rename(tmp_path / bad.name)
+    with pytest.raises(InputError, match="table contact: the rows break a rule of the schema"):
+        import_database(target, bad)
+    assert all(_count(target, m) == 0 for m in (Agency, Contact, Task, Event))
+
+
+@pytest.mark.postgres
+def test_cli_import_of_a_dump_with_nul_into_postgres_is_one_line(
+    source_dump: Path, postgres_url: str, workdir: Path
+) -> None:
+    """The reported case: a NUL stored on SQLite, then `dondoc import` into PostgreSQL."""
+    from tests.inprocess import run_main
+
+    bad = _edit(source_dump, _cell("contact", "name", "Văn thư\x00"))
+    result = run_main("import", str(bad), env={"DONDOC_DATABASE_URL": postgres_url})
+    assert result.code == 2, result.out + result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert "table contact row 1 column name" in result.err and "U+0000" in result.err

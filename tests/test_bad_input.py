@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import sys
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, text
 
-from dondoc.cli import main
 from dondoc.config.settings import get_settings
 from dondoc.db import get_engine
 from dondoc.models import metadata
+from tests.inprocess import run_main
 
 GOOD_SPEC = """\
 directive: {number: "5/CT-TTg", doc_type: CT, issuer: "Thủ tướng Chính phủ",
@@ -39,6 +40,8 @@ SUBMIT = [
     "1/BC-UBND",
     "--received-on",
     "2026-12-01",
+    "--at",
+    "2026-12-01T09:00+07:00",
 ]
 
 
@@ -157,16 +160,74 @@ CASES: list[tuple[str, list[str], dict[str, bytes], str]] = [
     ),
 ]
 
+# Hà Nội (01) has reported in the fixture; Hồ Chí Minh City (79) has not.
+HCM = _replace(SUBMIT, "--agency", "79")
+WITHDRAW = ["withdraw", "--agency", "01", "--obligation", "annual-report", "--period", "2026",
+            "--reason", "nhầm số", "--at", "2026-12-02"]  # fmt: skip
+CSV = "agency,channel,target,name\n"
+GOOD_ROW = "01,email,vt2@hanoi.test,Văn thư\n"
+FIELD_1MB = "x" * 1_000_000
 
-def _run(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: Any) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["dondoc", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+# Issue #12, cases 7 and 9: control characters, bounds, duplicates; each through the CLI.
+CASES += [
+    ("control character in --document", _replace(HCM, "--document", "5/BC\x01"), {}, "U+0001"),
+    ("escape sequence in --note", [*HCM, "--note", "đã nhận\x1b[2J"], {}, "--note"),
+    ("C1 control in --agency", _replace(HCM, "--agency", "79\x85"), {}, "U+0085"),
+    ("received in the future", _replace(HCM, "--received-on", "2026-12-02"), {}, "--allow-future"),
+    (
+        "received before the directive",
+        _replace(HCM, "--received-on", "2015-06-01"),
+        {},
+        "before directive 24/CT-TTg was issued (2016-08-02)",
+    ),
+    ("period 0001", _replace(HCM, "--period", "0001"), {}, "--period 0001 is outside"),
+    ("period 1900", _replace(HCM, "--period", "1900"), {}, "(2026 to 2027)"),
+    ("period 9999", _replace(HCM, "--period", "9999"), {}, "--period 9999 is outside"),
+    ("period beyond the periods ahead", _replace(HCM, "--period", "2028"), {}, "(2026 to 2027)"),
+    ("withdraw for period 9999", _replace(WITHDRAW, "--period", "9999"), {}, "(2026 to 2027)"),
+    ("control character in --reason", _replace(WITHDRAW, "--reason", "x\x1b"), {}, "--reason"),
+    (
+        "csv NUL in a name",
+        ["contacts", "import", "c.csv"],
+        {"c.csv": (CSV + GOOD_ROW + "79,email,vt@hcm.test,Nguyễn\x00 Văn A\n").encode()},
+        "c.csv:3: name: contains the control character U+0000",
+    ),
+    (
+        "csv DEL in a target",
+        ["contacts", "import", "c.csv"],
+        {"c.csv": (CSV + "79,apprise,json://hcm.test/\x7f,\n").encode()},
+        "c.csv:2: target",
+    ),
+    (
+        "csv duplicate columns",
+        ["contacts", "import", "c.csv"],
+        {"c.csv": b"agency,channel,target,name,target\n01,email,a@hanoi.test,A,b@hanoi.test\n"},
+        "duplicate column(s) target",
+    ),
+    (
+        "csv duplicate contact rows",
+        ["contacts", "import", "c.csv"],
+        {"c.csv": (CSV + GOOD_ROW + "79,email,vt@hcm.test,\n01,EMAIL,VT2@hanoi.test,B\n").encode()},
+        "c.csv:4: duplicate of line 2",
+    ),
+    (
+        "csv field of 1 MB",
+        ["contacts", "import", "c.csv"],
+        {"c.csv": (CSV + GOOD_ROW + f"79,email,vt@hcm.test,{FIELD_1MB}\n").encode()},
+        "c.csv:3: field too large",
+    ),
+    (
+        "csv error in a multi-line record names its first line",
+        ["contacts", "import", "c.csv"],
+        {"c.csv": (CSV + GOOD_ROW + '79,email,vt@hcm.test,"Tên\nhai\ndòng"\n').encode()},
+        "c.csv:3: name: contains the control character U+000A",
+    ),
+]
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    result = run_main(*args)
+    return result.code, result.out + result.err
 
 
 def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -178,12 +239,31 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database every case starts from, made once: bundled data, a contact, Hà Nội's
+    report (each case gets a copy of the file, so the cases stay fast)."""
+    base = tmp_path_factory.mktemp("loaded")
+    url = f"sqlite:///{base / 'data' / 'dondoc.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(base)
+        for key in list(os.environ):
+            if key.startswith("DONDOC_") or key == "PREFECT_API_URL":
+                mp.delenv(key)
+        mp.setenv("DONDOC_DATABASE_URL", url)
+        mp.setenv("DONDOC_OUTBOX_DIR", str(base / "outbox"))
+        assert _run(["init", "--at", "2026-11-20T09:00+07:00"])[0] == 0
+        (base / "ok.csv").write_text("agency,channel,target\n01,email,vt@hanoi.test\n", "utf-8")
+        assert _run(["contacts", "import", "ok.csv"])[0] == 0
+        assert _run(SUBMIT)[0] == 0
+        get_engine(url).dispose()  # the last connection checkpoints the WAL into the file
+    return base / "data" / "dondoc.db"
+
+
 @pytest.fixture
-def loaded(workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Path:
-    assert _run(["init", "--at", "2026-11-20T09:00+07:00"], monkeypatch, capsys)[0] == 0
-    (workdir / "ok.csv").write_text("agency,channel,target\n01,email,vt@hanoi.test\n", "utf-8")
-    assert _run(["contacts", "import", "ok.csv"], monkeypatch, capsys)[0] == 0
-    assert _run(SUBMIT, monkeypatch, capsys)[0] == 0
+def loaded(workdir: Path, template: Path) -> Path:
+    (workdir / "data").mkdir()
+    shutil.copyfile(template, workdir / "data" / "dondoc.db")
     return workdir
 
 
@@ -194,13 +274,11 @@ def test_bad_input_is_refused_and_changes_nothing(
     files: dict[str, bytes],
     named: str,
     loaded: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: Any,
 ) -> None:
     for filename, content in files.items():
         (loaded / filename).write_bytes(content)
     before = _snapshot()
-    code, output = _run(args, monkeypatch, capsys)
+    code, output = _run(args)
     assert code != 0, output
     assert named in output
     assert "Traceback" not in output
@@ -212,6 +290,12 @@ FLOW_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("impossible date", {"received_on": "2026-02-30"}, "received_on"),
     ("period of another recurrence", {"period": "2026-05"}, "2026-05"),
     ("dropdown option of an unknown agency", {"agency": "97 - Không tồn tại"}, "97"),
+    ("received in the future", {"received_on": "2099-01-02"}, "--allow-future"),
+    ("received before the directive", {"received_on": "2001-01-02"}, "before directive"),
+    ("period before the first tracked", {"period": "1900"}, "outside the periods tracked"),
+    ("period far ahead", {"period": "9999"}, "outside the periods tracked"),
+    ("NUL in the document number", {"document": "4/BC\x00"}, "U+0000"),
+    ("control character in the note", {"note": "đã nhận\x1b[2J"}, "U+001B"),
 ]
 
 
@@ -224,7 +308,7 @@ def test_bad_run_parameters_are_refused_and_change_nothing(
 
     params: dict[str, Any] = {
         "agency": "79", "obligation": "annual-report", "period": "2026",
-        "document": "4/BC-UBND", "received_on": "2026-12-01",
+        "document": "4/BC-UBND", "received_on": "2026-11-24",
     }  # fmt: skip
     params.update(change)
     before = _snapshot()

@@ -132,7 +132,7 @@ def test_submission_cancels_queued_reminders(database_url: str, tmp_path: Path) 
         obligation="annual-report",
         period="2026",
         document_number="5/BC-UBND",
-        received_on=dt.date(2026, 11, 26),
+        received_on=dt.date(2026, 11, 25),  # T14's day: a later one is refused as future
     )
     task = submit(settings, make_context(settings, T14), data)
     assert task.status == "done_on_time"
