@@ -31,7 +31,7 @@ from dondoc.notifications.deliver import deliver
 from dondoc.notifications.render import render_message
 from dondoc.reminders import _queue, decide_reminders
 from dondoc.service import engine_for
-from dondoc.sweep import plan_step
+from dondoc.sweep import plan_step, run_sweep
 from tests.outbox_world import T14, make_world, outbox, queue_only, report
 from tests.smtp_server import SMTPServer
 
@@ -189,3 +189,25 @@ def test_queueing_the_same_stage_twice_adds_no_row(database_url: str, tmp_path: 
             assert _queue(session, ctx, stage, escalate, ids) == 0
         total = session.execute(select(func.count()).select_from(Notification)).scalar_one()
     assert total == 2
+
+
+def test_a_sent_reminder_is_never_claimed_again_with_the_next_stage(
+    database_url: str, tmp_path: Path, smtp_server: SMTPServer
+) -> None:
+    """The claim takes only ``queued`` rows: a recipient whose earlier stage was sent and whose
+    next stage is now queued gets the next stage alone, and the sent row stays as it was."""
+    settings = make_world(database_url, tmp_path, "01,email,vt@hanoi.test,focal\n",
+                          smtp_url=smtp_server.url)  # fmt: skip
+    engine = engine_for(settings)
+    t30 = T14 - dt.timedelta(days=16)  # Monday 09/11/2026, 30 days before 09/12/2026
+    run_sweep(engine, make_context(settings, t30))
+    [first] = outbox(settings)
+    assert (first.stage, first.status, first.attempts) == ("before-30", "sent", 1)
+    run_sweep(engine, make_context(settings, T14))
+    rows = {n.stage: n for n in outbox(settings)}
+    assert set(rows) == {"before-30", "before-14"}
+    assert (rows["before-30"].status, rows["before-30"].attempts) == ("sent", 1)
+    assert rows["before-30"].sent_at == first.sent_at
+    assert (rows["before-14"].status, rows["before-14"].attempts) == ("sent", 1)
+    assert len(smtp_server.messages) == 2
+    assert "còn 30 ngày" not in smtp_server.messages[1].body_text
