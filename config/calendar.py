@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from dondoc.config.config_yaml import compose_capped, read_capped
-from dondoc.deadlines import WorkCalendar, vietnam_calendar
+from dondoc.engine.deadlines import WorkCalendar, vietnam_calendar
 
 from .settings import DATA_DIR
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dondoc.config.calendar import load_calendar_overrides, work_calendar
 from dondoc.config.settings import Settings
-from dondoc.deadlines import WorkCalendar
+from dondoc.engine.deadlines import WorkCalendar
 
 FIRST_CALENDAR_YEAR = 2015
 

@@ -16,19 +16,19 @@ from dondoc.config.settings import Settings
 from dondoc.config.spec import DirectiveSpec
 from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file, resolve_addressees
 from dondoc.config.successions import load_directory
-from dondoc.contacts import ImportResult, import_contacts, parse_contacts_csv
 from dondoc.context import RunContext
 from dondoc.db import DEFAULT_BUSY_SECONDS, get_engine, transaction, upgrade_database
-from dondoc.deadlines import local_date
+from dondoc.engine.deadlines import local_date
 from dondoc.errors import InputError
-from dondoc.isolation import describe
-from dondoc.loading import load_directive, upsert_agencies
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
-from dondoc.planning import ObligationFailure, ensure_tasks, retime_open_tasks
-from dondoc.spec_checks import check_first_periods, cutoff_warnings
-from dondoc.status_refresh import refresh_statuses
-from dondoc.submissions import record_submission
-from dondoc.succession import transfer_open_tasks
+from dondoc.tracking.contacts import ImportResult, import_contacts, parse_contacts_csv
+from dondoc.tracking.isolation import describe
+from dondoc.tracking.loading import load_directive, upsert_agencies
+from dondoc.tracking.planning import ObligationFailure, ensure_tasks, retime_open_tasks
+from dondoc.tracking.spec_checks import check_first_periods, cutoff_warnings
+from dondoc.tracking.status_refresh import refresh_statuses
+from dondoc.tracking.submissions import record_submission
+from dondoc.tracking.succession import transfer_open_tasks
 
 
 @dataclass(frozen=True)

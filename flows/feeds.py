@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dondoc.flows.common import context_at
 from dondoc.service import engine_for
-from dondoc.sweep import feeds_step
+from dondoc.tracking.sweep import feeds_step
 
 
 @task(name="refresh calendar feeds", cache_policy=NO_CACHE)

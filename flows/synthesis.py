@@ -11,8 +11,8 @@ from prefect.cache_policies import NO_CACHE
 
 from dondoc.config.settings import get_settings
 from dondoc.flows.artifacts import artifact_key
-from dondoc.synthesis import Synthesis, write_report
-from dondoc.synthesis_md import period_label_vi, render_markdown, table_rows, title
+from dondoc.reports.synthesis import Synthesis, write_report
+from dondoc.reports.synthesis_md import period_label_vi, render_markdown, table_rows, title
 
 
 def report_path(directive: str, period: str, out_dir: str | None = None) -> Path:

@@ -27,7 +27,7 @@ from dondoc.models import (
     metadata,
 )
 from dondoc.service import engine_for, import_contacts_file, init, submit
-from dondoc.sweep import run_sweep
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 T14 = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)

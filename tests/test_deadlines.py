@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from dondoc.config.calendar import CalendarOverrides, load_calendar_overrides, work_calendar
 from dondoc.config.spec import DeadlineSpec, Recurrence, ReminderSpec
-from dondoc.deadlines import (
+from dondoc.engine.deadlines import (
     Period,
     ReminderPolicy,
     Stage,

@@ -16,9 +16,7 @@ from dondoc.config.spec_loader import load_agencies
 from dondoc.context import make_context
 from dondoc.errors import NotFoundError
 from dondoc.models import SubmissionCreate
-from dondoc.service import engine_for, init, submit
-from dondoc.sweep import run_sweep
-from dondoc.synthesis import (
+from dondoc.reports.synthesis import (
     SynthesisRow,
     agency_sort_key,
     count_statuses,
@@ -28,7 +26,9 @@ from dondoc.synthesis import (
     tally,
     write_report,
 )
-from dondoc.synthesis_md import HEADERS_VI, percent_vi, period_label_vi
+from dondoc.reports.synthesis_md import HEADERS_VI, percent_vi, period_label_vi
+from dondoc.service import engine_for, init, submit
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 DUE = dt.date(2026, 12, 9)  # "trước ngày 10 tháng 12": the last acceptable day
