@@ -7,8 +7,8 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from dondoc.db import engine_for
 from dondoc.flows.common import context_at
-from dondoc.service import engine_for
 from dondoc.tracking.sweep import feeds_step
 
 

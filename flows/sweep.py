@@ -7,11 +7,11 @@ import datetime as dt
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from dondoc.db import engine_for
 from dondoc.engine.deadlines import is_send_time
 from dondoc.flows.artifacts import publish_boards, publish_summary
 from dondoc.flows.common import context_at, local_time
 from dondoc.flows.feeds import refresh_calendar_feeds
-from dondoc.service import engine_for
 from dondoc.tracking.delivery import DeliveryTally
 from dondoc.tracking.isolation import IsolatedObligation, alert_isolated
 from dondoc.tracking.sweep import Plan, SweepSummary, deliver_step, plan_step

@@ -13,13 +13,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Event, Notification, Task
 from dondoc.notifications.channels import apprise_url_for
 from dondoc.notifications.deliver import deliver
 from dondoc.notifications.render import render_message
 from dondoc.reports.board import board_rows
-from dondoc.service import engine_for
 from dondoc.tracking.delivery import (
     LEASE,
     DeliveryTally,

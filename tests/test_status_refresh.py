@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.engine.deadlines import OPEN_STATUSES, open_status
 from dondoc.models import Event, Task
-from dondoc.service import engine_for, init
+from dondoc.service import init
 from dondoc.tracking.status_refresh import refresh_statuses
 
 UTC = dt.UTC

@@ -11,9 +11,9 @@ from sqlmodel import Session, col
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Agency, Event, Notification, Obligation, SubmissionCreate, Task
-from dondoc.service import engine_for, import_contacts_file, init, load_spec, submit
+from dondoc.service import import_contacts_file, init, load_spec, submit
 from dondoc.tracking.reminders import apply_reminders, decide_reminders
 from dondoc.tracking.status_refresh import apply_statuses, decide_statuses
 from dondoc.tracking.sweep import run_sweep

@@ -16,9 +16,9 @@ from sqlalchemy import func, select, text
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Event, Notification, Obligation, Task
-from dondoc.service import engine_for, import_contacts_file, init, load_spec
+from dondoc.service import import_contacts_file, init, load_spec
 from dondoc.tracking.isolation import IsolatedObligation
 from dondoc.tracking.sweep import run_sweep
 

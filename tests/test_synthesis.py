@@ -14,6 +14,8 @@ import pytest
 from dondoc.config.settings import Settings, get_settings
 from dondoc.config.spec_loader import load_agencies
 from dondoc.context import make_context
+from dondoc.db import engine_for
+from dondoc.engine.periods import period_label_vi
 from dondoc.errors import NotFoundError
 from dondoc.models import SubmissionCreate
 from dondoc.reports.synthesis import (
@@ -24,10 +26,9 @@ from dondoc.reports.synthesis import (
     order_rows,
     rate,
     tally,
-    write_report,
 )
-from dondoc.reports.synthesis_md import HEADERS_VI, percent_vi, period_label_vi
-from dondoc.service import engine_for, init, submit
+from dondoc.reports.synthesis_md import HEADERS_VI, percent_vi
+from dondoc.service import init, submit, write_report
 from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))

@@ -30,8 +30,9 @@ def calendar_command(
     """The working days of a year: per month the count, a grid and every named exception."""
     from zoneinfo import ZoneInfo
 
-    from dondoc.config.calendar import load_calendar_overrides, work_calendar
+    from dondoc.config.calendar import load_calendar_overrides
     from dondoc.config.settings import DATA_DIR, get_settings
+    from dondoc.engine.deadlines import work_calendar
     from dondoc.reports.calendar_view import render_json, render_text, year_view
 
     if fmt not in FORMATS:

@@ -22,9 +22,8 @@ def history_command(
     """Each matching task's audit trail: status changes, transfers to a successor, submissions
     and messages sent (recipients masked), in local time with the agency of the time."""
     from dondoc.config.settings import get_settings
-    from dondoc.db import require_schema, transaction
+    from dondoc.db import engine_for, require_schema, transaction
     from dondoc.reports.history import render_history, task_histories
-    from dondoc.service import engine_for
 
     if fmt not in ("table", "json"):
         raise InputError(f"--format {fmt!r}: choose table or json", field="format")

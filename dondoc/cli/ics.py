@@ -34,9 +34,9 @@ def ics_command(
     """Calendar feeds: one all-day event per task on its last acceptable day, with alarms."""
     from dondoc.cli.common import parse_at, ready_settings
     from dondoc.context import make_context
+    from dondoc.db import engine_for
     from dondoc.output_files import check_output, write_output
     from dondoc.reports.feeds import agency_feed, directive_feed, refresh_feeds
-    from dondoc.service import engine_for
 
     chosen = [name for name, v in (("--agency", agency), ("--directive", directive),
                                    ("--all", all_dir)) if v is not None]  # fmt: skip

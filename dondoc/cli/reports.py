@@ -23,10 +23,9 @@ def status(
     ] = None,
 ) -> None:
     """The compliance board: who is on time, late or silent."""
-    from dondoc.db import transaction
+    from dondoc.db import engine_for, transaction
     from dondoc.reports.board import board_rows
     from dondoc.reports.board_format import render_board
-    from dondoc.service import engine_for
 
     if fmt not in ("table", "json", "csv"):
         raise InputError(f"--format {fmt!r}: choose table, json or csv", field="format")
@@ -65,7 +64,7 @@ def report(
     ] = None,
 ) -> None:
     """The annual synthesis as an XLSX workbook with Vietnamese headings."""
-    from dondoc.reports.synthesis import write_report
+    from dondoc.service import write_report
 
     s = write_report(ready_settings(), directive, period, out, obligation=obligation)
     typer.echo(

@@ -20,7 +20,7 @@ def sweep(
     """One reminder sweep: make coming tasks, update statuses, send what is due, summarise."""
     ctx = ready_context(at)
     if dry_run:
-        from dondoc.service import engine_for
+        from dondoc.db import engine_for
         from dondoc.tracking.sweep import preview
 
         planned = preview(engine_for(ctx.settings), ctx)
@@ -35,7 +35,7 @@ def sweep(
 
         summary: dict[str, Any] = sweep_flow(at=ctx.now)
     else:
-        from dondoc.service import engine_for
+        from dondoc.db import engine_for
         from dondoc.tracking.sweep import run_sweep
 
         summary = run_sweep(engine_for(ctx.settings), ctx).as_dict()
@@ -160,8 +160,7 @@ def withdraw(
     at: AtOption = None,
 ) -> None:
     """Withdraw a recorded submission (a correction) and reopen the task; both stay audited."""
-    from dondoc.db import transaction
-    from dondoc.service import engine_for
+    from dondoc.db import engine_for, transaction
     from dondoc.tracking.submissions import withdraw_submission
 
     ctx = ready_context(at)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -27,12 +27,15 @@ from dondoc.engine.periods import (
     periods_between,
 )
 
+if TYPE_CHECKING:
+    from dondoc.config.calendar import CalendarOverrides
+
 __all__ = [
     "OPEN_STATUSES", "Period", "ReminderPolicy", "Stage", "TaskStatus", "WorkCalendar",
     "closing_status", "days_between", "end_of_day_utc", "is_send_time", "last_acceptable_day",
     "local_date", "next_period", "next_stage_after", "nominal_deadline", "open_status",
     "parse_period", "period_containing", "periods_between", "reminder_window_start", "stage_due",
-    "vietnam_calendar",
+    "vietnam_calendar", "work_calendar",
 ]  # fmt: skip
 
 TaskStatus = Literal["pending", "due_soon", "overdue", "done_on_time", "done_late", "waived"]
@@ -105,6 +108,17 @@ def vietnam_calendar(
         frozenset(extra_working_days),
         frozenset(not_days_off),
         frozenset((reasons or {}).items()),
+    )
+
+
+def work_calendar(years: Iterable[int], overrides: CalendarOverrides) -> WorkCalendar:
+    """The calendar of ``years`` with the operator's overrides (config/data/calendar.yaml)."""
+    return vietnam_calendar(
+        years,
+        extra_days_off=overrides.days_off,
+        extra_working_days=overrides.working_days,
+        not_days_off=overrides.not_days_off,
+        reasons={d: r for d, r in overrides.reasons.items() if d not in overrides.not_days_off},
     )
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dondoc.models import Agency
+if TYPE_CHECKING:  # the rows' plain attributes only; no database at run time
+    from dondoc.models import Agency
+
 
 _ONE_DAY = dt.timedelta(days=1)
 

@@ -17,6 +17,7 @@ __all__ = [
     "nominal_deadline",
     "parse_period",
     "period_containing",
+    "period_label_vi",
     "periods_between",
     "previous_period",
 ]
@@ -179,3 +180,22 @@ def nominal_deadline(rule: DeadlineSpec, period: Period) -> dt.date:
             f"month {rule.month} is outside a {period.recurrence} period (must be 1-{span})"
         )
     return _clamped(period.year + rule.year_offset, period.start.month + rule.month - 1, rule.day)
+
+
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def period_label_vi(period: str) -> str:
+    """'2026' -> 'năm 2026', '2026-H1' -> '6 tháng đầu năm 2026', '2026-Q2' -> 'quý II năm
+    2026', '2026-05' -> 'tháng 5 năm 2026', 'once' -> 'một lần (không định kỳ)'."""
+    if period == "once":
+        return "một lần (không định kỳ)"
+    if m := re.fullmatch(r"(\d{4})", period):
+        return f"năm {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-H([12])", period):
+        return f"6 tháng {'đầu' if m[2] == '1' else 'cuối'} năm {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        return f"quý {_ROMAN[m[2]]} năm {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        return f"tháng {int(m[2])} năm {m[1]}"
+    return period

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from dondoc.config.spec import DeadlineSpec, Recurrence
 from dondoc.engine.cutoff import CutoffRule, cutoff_window
 from dondoc.engine.deadlines import ReminderPolicy, parse_period
-from dondoc.models import Obligation
+
+if TYPE_CHECKING:  # the rows' plain attributes only; no database at run time
+    from dondoc.models import Obligation
 
 _RECURRENCES: dict[str, Recurrence] = {
     "once": "once",

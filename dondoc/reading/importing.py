@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dondoc.config.calendar import load_calendar_overrides, work_calendar
+from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.config_yaml import SpecError
 from dondoc.config.settings import Settings
 from dondoc.config.spec_loader import load_spec_file
 from dondoc.config.successions import load_directory
+from dondoc.engine.deadlines import work_calendar
 from dondoc.errors import InputError
 from dondoc.output_files import write_output_text
 from dondoc.reading.draft import DispatchDraft, parse_dispatch

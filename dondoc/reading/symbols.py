@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dondoc.notifications.wording import ISSUERS
+from dondoc.config.documents import ISSUERS
 
 # Decree 30/2020/NĐ-CP Appendix III, plus the legal normative types (Law 80/2015/QH13:
 # nghị định, thông tư) and codes of the earlier Circular 01/2011/TT-BNV still seen in old texts.

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dondoc.context import RunContext
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.engine.deadlines import days_between, local_date
 from dondoc.notifications.channels import apprise_url_for, configured_secrets, privacy_url
 from dondoc.notifications.deliver import DeliveryResult, deliver
-from dondoc.notifications.render import RenderedMessage, render_named
+from dondoc.notifications.message import RenderedMessage
+from dondoc.notifications.render import render_named
 from dondoc.notifications.wording import vn_date
 from dondoc.reports.board import BoardRow, board_rows
-from dondoc.service import engine_for
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from dondoc.engine.deadlines import OPEN_STATUSES
+from dondoc.engine.periods import period_label_vi
 from dondoc.reports.board import STATUS_LABELS_VI
-from dondoc.reports.synthesis_md import DOC_TYPES_VI, period_label_vi
+from dondoc.reports.synthesis_md import DOC_TYPES_VI
 
 __all__ = ["FeedEvent", "build_feed", "event_uid", "sequence_of", "slug"]
 

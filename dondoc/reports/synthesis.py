@@ -9,13 +9,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from dondoc.config.settings import Settings
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, Document, Obligation
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
@@ -271,31 +269,3 @@ def build_synthesis(
         cutoffs={r.obligation: r.cutoff_window for r in board if r.cutoff_window},
         lineage=lineage_notes(session, (r.agency for r in rows)),
     )
-
-
-def write_report(
-    settings: Settings,
-    directive: str,
-    period: str,
-    out: Path,
-    *,
-    obligation: str | None = None,
-    as_of: dt.date | None = None,
-) -> Synthesis:
-    """Build the synthesis (one read-only transaction) and write it as an XLSX workbook."""
-    from dondoc.db import transaction
-    from dondoc.output_files import check_output
-    from dondoc.reports.xlsx import write_synthesis_xlsx
-    from dondoc.service import engine_for
-
-    check_output(out, option="--out")  # a target that will be refused, before any work
-    with transaction(engine_for(settings)) as session:
-        synthesis = build_synthesis(
-            session=session,
-            directive=directive,
-            period=period,
-            obligation=obligation,
-            as_of=as_of or today(settings.timezone),
-        )
-    write_synthesis_xlsx(synthesis, out)
-    return synthesis

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
+from dondoc.engine.periods import period_label_vi
 from dondoc.reports.board import STATUS_LABELS_VI
 from dondoc.reports.lineage_notes import note_vi
 from dondoc.reports.synthesis import Synthesis, SynthesisRow, Tally
@@ -33,7 +33,6 @@ DOC_TYPES_VI = {
 # Added after HEADERS_VI only when some row holds a task taken over from another agency.
 LINEAGE_HEADER_VI = "Kế thừa từ"
 NOTES_VI = "Ghi chú về kế thừa nhiệm vụ sau sắp xếp đơn vị hành chính"
-ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 ON_TIME_VI = "Tỷ lệ hoàn thành đúng hạn"
 DONE_VI = "Tỷ lệ đã hoàn thành (đúng hạn và quá hạn)"
 
@@ -71,22 +70,6 @@ def _base_cells(row: SynthesisRow, index: int) -> tuple[object, ...]:
         row.submitted_on,
         row.days_late,
     )
-
-
-def period_label_vi(period: str) -> str:
-    """'2026' -> 'năm 2026', '2026-H1' -> '6 tháng đầu năm 2026', '2026-Q2' -> 'quý II năm
-    2026', '2026-05' -> 'tháng 5 năm 2026', 'once' -> 'một lần (không định kỳ)'."""
-    if period == "once":
-        return "một lần (không định kỳ)"
-    if m := re.fullmatch(r"(\d{4})", period):
-        return f"năm {m[1]}"
-    if m := re.fullmatch(r"(\d{4})-H([12])", period):
-        return f"6 tháng {'đầu' if m[2] == '1' else 'cuối'} năm {m[1]}"
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
-        return f"quý {ROMAN[m[2]]} năm {m[1]}"
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
-        return f"tháng {int(m[2])} năm {m[1]}"
-    return period
 
 
 def scope_vi(s: Synthesis) -> str:

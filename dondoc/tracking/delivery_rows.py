@@ -16,7 +16,7 @@ from dondoc.db import transaction
 from dondoc.engine.deadlines import days_between, local_date
 from dondoc.engine.lineage import inherited_from
 from dondoc.models import Agency, Contact, Document, Notification, Obligation, Task, table_of
-from dondoc.notifications.render import MessageContext, TaskLine
+from dondoc.notifications.message import MessageContext, TaskLine
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dondoc.models import Agency, Contact, Event
 from dondoc.notifications.channels import privacy_url
 from dondoc.notifications.render import render_named
 from dondoc.notifications.wording import vn_date
+from dondoc.reports.digest import send_to_coordinator
 
 CHANNEL_NAMES_VI = {"email": "thư điện tử", "zalo": "Zalo", "zns": "Zalo ZNS", "apprise": "Apprise"}
 
@@ -50,8 +51,6 @@ def flag_contact(
 
 
 def alert_coordinator(ctx: RunContext, contact: Contact, agency: Agency, reason: str) -> None:
-    from dondoc.reports.digest import send_to_coordinator
-
     subject = f"[Cảnh báo] Không gửi được thông báo tới {agency.name}"
     message = render_named(
         "alert",

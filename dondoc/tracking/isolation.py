@@ -15,6 +15,7 @@ from dondoc.engine.deadlines import local_date
 from dondoc.models import Document, Obligation
 from dondoc.notifications.render import render_named
 from dondoc.notifications.wording import vn_date
+from dondoc.reports.digest import send_to_coordinator
 from dondoc.tracking.planning import ObligationFailure
 
 
@@ -52,8 +53,6 @@ def alert_isolated(ctx: RunContext, isolated: Sequence[IsolatedObligation]) -> N
     channel) which obligations the sweep skipped and why."""
     if not isolated:
         return
-    from dondoc.reports.digest import send_to_coordinator  # digest imports the services
-
     today = vn_date(local_date(ctx.now, ctx.tz))
     subject = f"[Cảnh báo] Lượt đôn đốc ngày {today} đã bỏ qua {len(isolated)} nhiệm vụ"
     message = render_named(

@@ -22,8 +22,13 @@ from dondoc.engine.cutoff import (
     window_vi,
 )
 from dondoc.engine.deadlines import WorkCalendar, last_acceptable_day
-from dondoc.engine.periods import Period, parse_period, period_containing, periods_between
-from dondoc.reports.synthesis_md import period_label_vi
+from dondoc.engine.periods import (
+    Period,
+    parse_period,
+    period_containing,
+    period_label_vi,
+    periods_between,
+)
 
 __all__ = ["HISTORY_YEARS", "check_first_periods", "cutoff_problem", "cutoff_warnings"]
 
