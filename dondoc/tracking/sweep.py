@@ -1,8 +1,10 @@
-"""One reminder sweep as plain functions; `flows/sweep.py` runs the same steps as Prefect tasks."""
+"""One reminder sweep. `SWEEP_STEPS` is the one definition of its steps and their order:
+`run_sweep` runs them as plain functions, `flows/sweep.py` runs each as a Prefect task."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
@@ -88,20 +90,82 @@ def deliver_step(engine: Engine, ctx: RunContext) -> DeliveryTally:
     return deliver_queued(engine=engine, ctx=ctx)
 
 
-def run_sweep(engine: Engine, ctx: RunContext) -> SweepSummary:
-    summary = SweepSummary(
-        at=ctx.now,
-        send_window=is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour),
-    )
+def _plan(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
     # Messages are queued and sent on working days from the send hour only.
     plan = plan_step(engine, ctx, queue=summary.send_window)
     summary.tasks_created, summary.tasks_transferred = plan.created, plan.transferred
     summary.status_changes, summary.queued = plan.changes, plan.queued
     summary.isolated = list(plan.isolated)
-    alert_isolated(ctx, plan.isolated)
-    if summary.send_window:
-        summary.delivery = deliver_step(engine, ctx)
-    summary.feeds = feeds_step(engine, ctx)  # statuses change on any day, sent or not
+
+
+def _alert(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
+    alert_isolated(ctx, tuple(summary.isolated))
+
+
+def _deliver(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
+    summary.delivery = deliver_step(engine, ctx)
+
+
+def _feeds(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
+    summary.feeds = feeds_step(engine, ctx)
+
+
+class Step(NamedTuple):
+    """One step of a sweep: what it does to the summary and when it runs. ``name`` is also the
+    Prefect task's name; ``retry_delays`` (seconds) are the task's retries."""
+
+    key: str
+    name: str
+    run: Callable[[Engine, RunContext, SweepSummary], None]
+    when: Callable[[RunContext, SweepSummary], bool]
+    retry_delays: tuple[int, ...] = ()
+
+
+SWEEP_STEPS: tuple[Step, ...] = (
+    # Plan first: one transaction that decides and writes tasks, statuses and the queue.
+    Step(
+        "plan",
+        "make tasks, hand over to successors, refresh statuses, queue due reminders",
+        _plan,
+        lambda ctx, summary: True,
+    ),
+    # Skipped obligations go on; the coordinator is told which and why.
+    Step(
+        "alert",
+        "alert the coordinator to skipped obligations",
+        _alert,
+        lambda ctx, summary: bool(summary.isolated),
+    ),
+    # Delivery does the I/O: a crash of the whole step (not of one message, which is recorded
+    # and retried across sweeps) is worth retrying at once; the outbox sends nothing twice.
+    Step(
+        "deliver",
+        "deliver outbox",
+        _deliver,
+        lambda ctx, summary: summary.send_window,
+        retry_delays=(10, 60),
+    ),
+    # Statuses change on any day, sent or not.
+    Step(
+        "feeds",
+        "refresh calendar feeds",
+        _feeds,
+        lambda ctx, summary: ctx.settings.feeds_dir is not None,
+    ),
+)
+
+
+def new_summary(ctx: RunContext) -> SweepSummary:
+    """The summary a sweep at ``ctx.now`` starts from: whether it is a send time."""
+    send_window = is_send_time(ctx.now, ctx.calendar, ctx.tz, ctx.settings.send_hour)
+    return SweepSummary(at=ctx.now, send_window=send_window)
+
+
+def run_sweep(engine: Engine, ctx: RunContext) -> SweepSummary:
+    summary = new_summary(ctx)
+    for step in SWEEP_STEPS:
+        if step.when(ctx, summary):
+            step.run(engine, ctx, summary)
     return summary
 
 
