@@ -1,5 +1,6 @@
 """`dondoc import-dispatch`: a dispatch's plain text in, a draft directive spec out
-(docs/import-dispatch.md). Registered in cli.py; heavy imports stay inside the command."""
+(docs/import-dispatch.md). Registered in dondoc/cli/__init__.py; heavy imports stay inside
+the command."""
 
 from __future__ import annotations
 
