@@ -32,9 +32,16 @@ office:
 test: install browser office
 	$(BIN)/python -m pytest -q
 
+## Style, then the layers of docs/architecture.md (import-linter contracts in pyproject.toml).
+## lint-imports reads the package as installed (flows/, models/, ... as dondoc.*): a copy of
+## that tree under build/imports, since grimp cannot follow pyproject's package-dir mapping.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	rm -rf build/imports && mkdir -p build/imports/dondoc
+	cp -R dondoc/. build/imports/dondoc/
+	for d in flows models notifications config migrations; do cp -R $$d build/imports/dondoc/$$d; done
+	cd build/imports && PYTHONPATH=. ../../$(BIN)/lint-imports ../../pyproject.toml
 
 # The top-level folders install as dondoc.* sub-packages; mypy cannot follow that mapping,
 # so it checks a tree of links laid out as the installed package.

@@ -53,7 +53,7 @@ from dondoc.models import (
     UTCDateTime,
     table_of,
 )
-from dondoc.planning import ensure_tasks
+from dondoc.tracking.planning import ensure_tasks
 
 _PLAN = Table(
     "bench_plan",

@@ -55,10 +55,10 @@ def smtp_url(port: int) -> str:
 
 def deliver_work(url: str, port: int) -> Work:
     """Queue the due reminders (not timed), then time dondoc's delivery of them."""
-    from dondoc import sweep
     from dondoc.config.settings import Settings
     from dondoc.context import make_context
     from dondoc.db import get_engine
+    from dondoc.tracking import sweep
 
     outbox = scratch_dir()
     settings = Settings(database_url=url, outbox_dir=outbox, smtp_url=smtp_url(port))

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from bench.shape import NOW, PREVIOUS_SWEEP, Shape
 from dondoc.context import RunContext
-from dondoc.deadlines import ReminderPolicy, next_stage_after, stage_due
+from dondoc.engine.deadlines import ReminderPolicy, next_stage_after, stage_due
+from dondoc.engine.periods import Period, parse_period
+from dondoc.engine.rules import reminder_policy
 from dondoc.models import Obligation
-from dondoc.periods import Period, parse_period
-from dondoc.planning import task_timing
-from dondoc.rules import reminder_policy
+from dondoc.tracking.planning import task_timing
 
 # Current-period deadlines whose stage (before-1, before-3, overdue-1) fell due since the
 # previous sweep; with 23, one due task in five also turns overdue today.

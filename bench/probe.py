@@ -55,11 +55,11 @@ def measure(work: Work) -> dict[str, Any]:
 def sweep_work(url: str) -> Work:
     """The sweep as ``run_sweep`` runs it (every step, in its order), delivery excluded; the
     decision work within it is timed on its own."""
-    from dondoc import reminders, status_refresh, sweep
     from dondoc.config.settings import Settings
     from dondoc.context import make_context
     from dondoc.db import get_engine
-    from dondoc.delivery import DeliveryTally
+    from dondoc.tracking import reminders, status_refresh, sweep
+    from dondoc.tracking.delivery import DeliveryTally
 
     # Delivery is measured on its own (``deliver`` below); here it must not send 50,000 mails.
     sweep.deliver_step = lambda engine, ctx: DeliveryTally()

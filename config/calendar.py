@@ -1,4 +1,5 @@
-"""The operator's calendar overrides (``data/calendar.yaml``) and the work calendar they make.
+"""The operator's calendar overrides (``data/calendar.yaml``); dondoc.engine.deadlines's
+``work_calendar`` makes the work calendar of them.
 
 ``holidays.VN`` knows the Labour Code 2019 (Art. 111-112) holidays and most swaps, but not every
 yearly decision of the Government; the overrides file lists what it misses.
@@ -8,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from dondoc.config.config_yaml import compose_capped, read_capped
-from dondoc.deadlines import WorkCalendar, vietnam_calendar
 
 from .settings import DATA_DIR
 
-__all__ = ["CalendarOverrides", "load_calendar_overrides", "work_calendar"]
+__all__ = ["CalendarOverrides", "load_calendar_overrides"]
 
 _LISTS = ("days_off", "working_days", "not_days_off")
 _REQUIRED = ("date", "reason", "source")
@@ -133,13 +133,3 @@ def load_calendar_overrides(path: Path | None = None) -> CalendarOverrides:
     """Read the overrides file (the bundled one when ``path`` is None); ``ValueError`` names the
     file, the line and the field of any mistake."""
     return _Reader(path if path is not None else DATA_DIR / "calendar.yaml").read()
-
-
-def work_calendar(years: Iterable[int], overrides: CalendarOverrides) -> WorkCalendar:
-    return vietnam_calendar(
-        years,
-        extra_days_off=overrides.days_off,
-        extra_working_days=overrides.working_days,
-        not_days_off=overrides.not_days_off,
-        reasons={d: r for d, r in overrides.reasons.items() if d not in overrides.not_days_off},
-    )

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 from dondoc.config.settings import Settings
-from dondoc.db import alembic_config, upgrade_database
+from dondoc.db import alembic_config, engine_for, upgrade_database
 from dondoc.dump_checks import integer_problem, key_problem, strict_json, text_problem
 from dondoc.errors import ConflictError, InputError
 from dondoc.models import metadata
@@ -363,8 +363,7 @@ def import_database(settings: Settings, src: Path) -> dict[str, int]:
 
 
 def _engine(settings: Settings) -> Engine:
-    from dondoc.service import engine_for  # with the bounded SQLite busy timeout
-
+    # with the bounded SQLite busy timeout
     return engine_for(settings)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dondoc.config.calendar import load_calendar_overrides, work_calendar
+from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.settings import Settings
-from dondoc.deadlines import WorkCalendar
+from dondoc.engine.deadlines import WorkCalendar, work_calendar
 
 FIRST_CALENDAR_YEAR = 2015
 

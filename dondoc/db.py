@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +18,9 @@ from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlmodel import Session, create_engine
 
 from dondoc.errors import InputError
+
+if TYPE_CHECKING:
+    from dondoc.config.settings import Settings
 
 # How long a SQLite writer waits for another one (DONDOC_SQLITE_BUSY_SECONDS) by default.
 DEFAULT_BUSY_SECONDS = 60.0
@@ -55,6 +58,14 @@ def get_engine(url: str, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
     if parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(False))
     return create_engine(url, pool_pre_ping=True, execution_options=_COUNTED)
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The engine of the configured database, with the configured SQLite busy wait."""
+    busy = settings.sqlite_busy_seconds
+    if busy == DEFAULT_BUSY_SECONDS:  # the same cached engine as get_engine(url)
+        return get_engine(settings.database_url)
+    return get_engine(settings.database_url, busy)
 
 
 def require_schema(url: str) -> None:

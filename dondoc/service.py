@@ -5,30 +5,32 @@ The CLI and the Prefect flows both call these, so both behave the same.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from dondoc.config.settings import Settings
 from dondoc.config.spec import DirectiveSpec
 from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file, resolve_addressees
 from dondoc.config.successions import load_directory
-from dondoc.contacts import ImportResult, import_contacts, parse_contacts_csv
 from dondoc.context import RunContext
-from dondoc.db import DEFAULT_BUSY_SECONDS, get_engine, transaction, upgrade_database
-from dondoc.deadlines import local_date
+from dondoc.db import engine_for, transaction, upgrade_database
+from dondoc.engine.deadlines import local_date
 from dondoc.errors import InputError
-from dondoc.isolation import describe
-from dondoc.loading import load_directive, upsert_agencies
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
-from dondoc.planning import ObligationFailure, ensure_tasks, retime_open_tasks
-from dondoc.spec_checks import check_first_periods, cutoff_warnings
-from dondoc.status_refresh import refresh_statuses
-from dondoc.submissions import record_submission
-from dondoc.succession import transfer_open_tasks
+from dondoc.output_files import check_output
+from dondoc.reports.synthesis import Synthesis, build_synthesis, today
+from dondoc.tracking.contacts import ImportResult, import_contacts, parse_contacts_csv
+from dondoc.tracking.isolation import describe
+from dondoc.tracking.loading import load_directive, upsert_agencies
+from dondoc.tracking.planning import ObligationFailure, ensure_tasks, retime_open_tasks
+from dondoc.tracking.spec_checks import check_first_periods, cutoff_warnings
+from dondoc.tracking.status_refresh import refresh_statuses
+from dondoc.tracking.submissions import record_submission
+from dondoc.tracking.succession import transfer_open_tasks
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,6 @@ class LoadResult:
     tasks_created: int
     # Problems that do not stop the load, e.g. a deadline before the data cut-off.
     warnings: tuple[str, ...] = ()
-
-
-def engine_for(settings: Settings) -> Engine:
-    busy = settings.sqlite_busy_seconds
-    if busy == DEFAULT_BUSY_SECONDS:  # the same cached engine as get_engine(url)
-        return get_engine(settings.database_url)
-    return get_engine(settings.database_url, busy)
 
 
 def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[LoadResult]:
@@ -130,3 +125,28 @@ def directive_of(settings: Settings, task: Task) -> str:
     )
     with transaction(engine_for(settings)) as session:
         return str(session.execute(query).scalar_one())
+
+
+def write_report(
+    settings: Settings,
+    directive: str,
+    period: str,
+    out: Path,
+    *,
+    obligation: str | None = None,
+    as_of: dt.date | None = None,
+) -> Synthesis:
+    """Build the synthesis (one read-only transaction) and write it as an XLSX workbook."""
+    from dondoc.reports.xlsx import write_synthesis_xlsx  # openpyxl: only when a report is made
+
+    check_output(out, option="--out")  # a target that will be refused, before any work
+    with transaction(engine_for(settings)) as session:
+        synthesis = build_synthesis(
+            session=session,
+            directive=directive,
+            period=period,
+            obligation=obligation,
+            as_of=as_of or today(settings.timezone),
+        )
+    write_synthesis_xlsx(synthesis, out)
+    return synthesis

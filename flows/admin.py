@@ -9,13 +9,13 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from dondoc.config.settings import get_settings
-from dondoc.digest import coordinator_targets, digest_lines, send_digest
+from dondoc.db import engine_for
 from dondoc.flows.artifacts import publish_boards
 from dondoc.flows.common import context_at, local_time
 from dondoc.flows.spec_input import load_spec_parameter, run_name
 from dondoc.flows.sweep import sweep_flow
-from dondoc.service import engine_for
-from dondoc.sweep import PlannedMessage, plan_step, preview
+from dondoc.reports.digest import coordinator_targets, digest_lines, send_digest
+from dondoc.tracking.sweep import PlannedMessage, plan_step, preview
 
 
 def _preview_markdown(planned: list[PlannedMessage], at: dt.datetime) -> str:

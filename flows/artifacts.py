@@ -13,13 +13,12 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 from sqlmodel import col
 
-from dondoc.board import BoardRow, board_rows
-from dondoc.board_format import columns_for
-from dondoc.db import transaction
-from dondoc.delivery import DeliveryTally
+from dondoc.db import engine_for, transaction
 from dondoc.flows.common import context_at, local_time
 from dondoc.models import Document, Obligation, Task
-from dondoc.service import engine_for
+from dondoc.reports.board import BoardRow, board_rows
+from dondoc.reports.board_format import columns_for
+from dondoc.tracking.delivery import DeliveryTally
 
 WINDOW = dt.timedelta(days=400)
 

@@ -12,9 +12,8 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import col
 
 from dondoc.config.settings import get_settings
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Agency, Assignment, Document, Obligation, Task
-from dondoc.service import engine_for
 
 SEPARATOR = " - "
 

@@ -12,14 +12,14 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from dondoc.config.settings import get_settings
-from dondoc.dispatch_draft import DispatchDraft
-from dondoc.dispatch_import import ImportedDraft, draft_from_text, draft_name, write_draft
-from dondoc.dispatch_text import DispatchTextError, decode_text
 from dondoc.errors import InputError
 from dondoc.flows.artifacts import artifact_key
 from dondoc.flows.common import context_at
 from dondoc.flows.inputs import Folder, content_bytes, one_of, read_confined
 from dondoc.output_files import write_output_text
+from dondoc.reading.draft import DispatchDraft
+from dondoc.reading.importing import ImportedDraft, draft_from_text, draft_name, write_draft
+from dondoc.reading.text import DispatchTextError, decode_text
 
 _SUFFIX = ".draft.yaml"
 _USAGE = "text (the dispatch's text) or path (the name of a .txt file in DONDOC_DRAFTS_DIR)"

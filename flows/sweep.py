@@ -1,42 +1,54 @@
-"""The daily sweep as a Prefect flow: thin, over the same steps `dondoc sweep` runs."""
+"""The daily sweep as a Prefect flow: thin, over the steps `dondoc sweep` runs
+(dondoc.tracking.sweep.SWEEP_STEPS, in their order), each step one task with its retries."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from dondoc.deadlines import is_send_time
-from dondoc.delivery import DeliveryTally
+from dondoc.db import engine_for
 from dondoc.flows.artifacts import publish_boards, publish_summary
 from dondoc.flows.common import context_at, local_time
-from dondoc.flows.feeds import refresh_calendar_feeds
-from dondoc.isolation import IsolatedObligation, alert_isolated
-from dondoc.service import engine_for
-from dondoc.sweep import Plan, SweepSummary, deliver_step, plan_step
+from dondoc.tracking.sweep import SWEEP_STEPS, Step, SweepSummary, new_summary
 
 
-@task(
-    name="make tasks, hand over to successors, refresh statuses, queue due reminders",
-    cache_policy=NO_CACHE,
-)
-def plan_tasks(at: dt.datetime, queue: bool) -> Plan:
-    ctx = context_at(at)
-    return plan_step(engine_for(ctx.settings), ctx, queue=queue)
+def _task(step: Step) -> Task[[dt.datetime, SweepSummary], SweepSummary]:
+    """The Prefect task of one sweep step: it acts as of ``at`` and returns the summary."""
+
+    def run(at: dt.datetime, summary: SweepSummary) -> SweepSummary:
+        ctx = context_at(at)
+        step.run(engine_for(ctx.settings), ctx, summary)
+        return summary
+
+    run.__name__ = run.__qualname__ = f"sweep_{step.key}"
+    if not step.retry_delays:
+        return task(name=step.name, cache_policy=NO_CACHE)(run)
+    delays = [float(d) for d in step.retry_delays]
+    retries = len(delays)
+    return task(name=step.name, cache_policy=NO_CACHE, retries=retries, retry_delay_seconds=delays)(
+        run
+    )
 
 
-@task(name="alert the coordinator to skipped obligations", cache_policy=NO_CACHE)
-def alert_skipped(at: dt.datetime, isolated: tuple[IsolatedObligation, ...]) -> None:
-    alert_isolated(context_at(at), isolated)
+_TASKS = {step.key: _task(step) for step in SWEEP_STEPS}
 
 
-# Delivery does the I/O: a crash of the whole task (not of one message, which is recorded and
-# retried across sweeps) is worth retrying at once; the outbox makes a retry send nothing twice.
-@task(name="deliver outbox", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60])
-def deliver_outbox(at: dt.datetime) -> DeliveryTally:
-    ctx = context_at(at)
-    return deliver_step(engine_for(ctx.settings), ctx)
+def _shown(step: Step, summary: SweepSummary, ran: bool) -> None:
+    """What the dashboard shows after a step: skipped obligations, the delivery summary and
+    the boards (artifacts)."""
+    if step.key == "plan":
+        for skipped in summary.isolated:  # the run still completes: the others went on
+            get_run_logger().warning("obligation skipped: %s", skipped.line())
+    elif step.key == "deliver":
+        if ran:
+            publish_summary(summary.at, summary.queued, summary.delivery)
+        else:
+            get_run_logger().info(
+                "%s is not a working-day send time: nothing sent", summary.at.isoformat()
+            )
+        publish_boards(summary.at)
 
 
 def _run_name() -> str:
@@ -52,24 +64,10 @@ def _run_name() -> str:
 def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
     """Make coming tasks, refresh statuses, queue and deliver the reminders that are due."""
     ctx = context_at(at)
-    now = ctx.now
-    summary = SweepSummary(
-        at=now, send_window=is_send_time(now, ctx.calendar, ctx.tz, ctx.settings.send_hour)
-    )
-    plan = plan_tasks(now, summary.send_window)
-    summary.tasks_created, summary.tasks_transferred = plan.created, plan.transferred
-    summary.status_changes, summary.queued = plan.changes, plan.queued
-    summary.isolated = list(plan.isolated)
-    for skipped in plan.isolated:  # the run still completes: the other obligations went on
-        get_run_logger().warning("obligation skipped: %s", skipped.line())
-    if plan.isolated:
-        alert_skipped(now, plan.isolated)
-    if summary.send_window:
-        summary.delivery = deliver_outbox(now)
-        publish_summary(now, summary.queued, summary.delivery)
-    else:
-        get_run_logger().info("%s is not a working-day send time: nothing sent", now.isoformat())
-    publish_boards(now)
-    if ctx.settings.feeds_dir is not None:
-        summary.feeds = refresh_calendar_feeds(now)
+    summary = new_summary(ctx)
+    for step in SWEEP_STEPS:
+        ran = step.when(ctx, summary)
+        if ran:
+            summary = _TASKS[step.key](ctx.now, summary)
+        _shown(step, summary, ran)
     return summary.as_dict()

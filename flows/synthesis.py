@@ -10,9 +10,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from dondoc.config.settings import get_settings
+from dondoc.engine.periods import period_label_vi
 from dondoc.flows.artifacts import artifact_key
-from dondoc.synthesis import Synthesis, write_report
-from dondoc.synthesis_md import period_label_vi, render_markdown, table_rows, title
+from dondoc.reports.synthesis import Synthesis
+from dondoc.reports.synthesis_md import render_markdown, table_rows, title
+from dondoc.service import write_report
 
 
 def report_path(directive: str, period: str, out_dir: str | None = None) -> Path:

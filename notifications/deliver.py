@@ -31,7 +31,8 @@ from apprise import AppriseResultStatus, NotifyFormat
 from .channels import load_plugin, problems_of
 from .http_api import Failure
 from .masking import Masker, url_secrets
-from .render import COMPACT_LIMIT, RenderedMessage
+from .message import RenderedMessage
+from .render import COMPACT_LIMIT
 from .smtp_tls import install as _defer_smtp_tls
 
 _defer_smtp_tls()

@@ -7,56 +7,19 @@ Formal Vietnamese, NFC-normalised, dates as dd/mm/yyyy. The templates live next 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .message import MessageContext, RenderedMessage
 from .wording import citation, days_phrase, nfc, vn_date
 from .zns_data import template_data
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 COMPACT_LIMIT = 2000  # Zalo Bot Platform: text is 1-2000 characters
 ESCALATION_DAYS = 7
-
-
-@dataclass(frozen=True)
-class TaskLine:
-    obligation_code: str
-    obligation_title: str  # "Báo cáo kết quả thực hiện Chỉ thị số 24/CT-TTg"
-    directive_number: str  # "24/CT-TTg"
-    dispatch_number: str | None  # "351/BXD-PTĐT"
-    dispatch_date: date | None
-    period_label: str  # "2026"
-    due_day: date  # last acceptable day
-    days_left: int  # >0 days left, 0 = due today, <0 = days late
-    phrase: str  # "trước ngày 10 tháng 12 hàng năm"
-    report_to: str | None  # where to send the report
-    # A task taken over from a dissolved agency: "Ủy ban nhân dân tỉnh Hà Giang (đến 30/06/2025)"
-    inherited_from: str | None = None
-
-
-@dataclass(frozen=True)
-class MessageContext:
-    agency_code: str
-    agency_name: str  # "Ủy ban nhân dân thành phố Hà Nội"
-    recipient_name: str | None
-    lines: tuple[TaskLine, ...]  # all the agency owes in this message
-    today: date  # local date of the sweep
-    sender_name: str  # "Cục Phát triển đô thị - Bộ Xây dựng"
-    escalation: bool = False  # leaders copied (7+ days overdue)
-
-
-@dataclass(frozen=True)
-class RenderedMessage:
-    subject: str
-    text: str
-    html: str
-    compact: str = ""  # the whole message for chat apps (Zalo), <= COMPACT_LIMIT characters
-    # ZNS template parameters (zns_data.template_data), as pairs so the message stays hashable
-    template_data: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

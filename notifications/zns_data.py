@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .wording import days_phrase, nfc, vn_date
 
 if TYPE_CHECKING:
-    from .render import MessageContext
+    from .message import MessageContext
 
 KEYS = ("agency_name", "obligation", "period", "due_date", "days_left", "status_text")
 VALUE_MAX = 100

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext, make_context
-from dondoc.db import transaction
-from dondoc.deadlines import local_date
+from dondoc.db import engine_for, transaction
+from dondoc.engine.deadlines import local_date
 from dondoc.models import Notification, SubmissionCreate, Task
-from dondoc.service import engine_for, import_contacts_file, init, submit
-from dondoc.sweep import plan_step, queue_step
+from dondoc.service import import_contacts_file, init, submit
+from dondoc.tracking.sweep import plan_step, queue_step
 
 VN = dt.timezone(dt.timedelta(hours=7))
 T14 = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)  # 14 days before 09/12/2026, a Wednesday

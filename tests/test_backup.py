@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from dondoc.backup import FORMAT_VERSION, export_database, import_database
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction, upgrade_database
+from dondoc.db import engine_for, transaction, upgrade_database
 from dondoc.errors import ConflictError, InputError
 from dondoc.models import (
     Agency,
@@ -26,8 +26,8 @@ from dondoc.models import (
     Task,
     metadata,
 )
-from dondoc.service import engine_for, import_contacts_file, init, submit
-from dondoc.sweep import run_sweep
+from dondoc.service import import_contacts_file, init, submit
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 T14 = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)

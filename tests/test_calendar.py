@@ -12,8 +12,9 @@ import pytest
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.service import engine_for, import_contacts_file, init
-from dondoc.sweep import run_sweep
+from dondoc.db import engine_for
+from dondoc.service import import_contacts_file, init
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 # 9/12/2026 (the seed's last acceptable day) made a day off; Saturday 12/12 worked instead.

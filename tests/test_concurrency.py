@@ -1,12 +1,12 @@
 """Scale-out: two sweepers started together deliver every reminder exactly once.
 
-Two real `dondoc sweep` processes race over the same outbox. The conditional
-``UPDATE ... WHERE status='queued'`` in ``dondoc.delivery._claim`` decides who wins each row, so
-the SMTP server must get exactly one message per contact and every outbox row must be ``sent``
-after a single attempt. A small ``DONDOC_CLAIM_BATCH`` makes the two processes claim many small
-batches in turn, and the SMTP server holds the first message until two sessions are open at
-once: the first sweeper holds only two recipients while it waits, so the second one must claim
-and deliver too. Both sweepers sending something is asserted, not hoped for.
+Two real `dondoc sweep` processes race over the same outbox. The conditional ``UPDATE ... WHERE
+status='queued'`` in ``dondoc.tracking.delivery._claim`` decides who wins each row, so the SMTP
+server must get exactly one message per contact and every outbox row must be ``sent`` after a
+single attempt. A small ``DONDOC_CLAIM_BATCH`` makes the two processes claim many small batches
+in turn, and the SMTP server holds the first message until two sessions are open at once: the
+first sweeper holds only two recipients while it waits, so the second one must claim and deliver
+too. Both sweepers sending something is asserted, not hoped for.
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 
 from dondoc.db import get_engine, transaction
-from dondoc.delivery import LEASE
 from dondoc.models import Notification
+from dondoc.tracking.delivery import LEASE
 from tests.seeding import seed_with_contacts
 from tests.smtp_server import SMTPServer
 

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from dondoc.config.calendar import load_calendar_overrides, work_calendar
+from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.settings import DATA_DIR, get_settings
 from dondoc.config.spec import CutoffSpec
 from dondoc.config.spec_loader import SpecError, load_spec_file
 from dondoc.context import make_context
-from dondoc.cutoff import DECREE_09_RULES, CutoffRule, cutoff_rule, cutoff_window
-from dondoc.deadlines import next_period, parse_period
+from dondoc.engine.cutoff import DECREE_09_RULES, CutoffRule, cutoff_rule, cutoff_window
+from dondoc.engine.deadlines import next_period, parse_period, work_calendar
 from dondoc.service import init
-from dondoc.spec_checks import cutoff_warnings
+from dondoc.tracking.spec_checks import cutoff_warnings
 
 D = dt.date
 VN = dt.timezone(dt.timedelta(hours=7))

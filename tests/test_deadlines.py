@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dondoc.config.calendar import CalendarOverrides, load_calendar_overrides, work_calendar
+from dondoc.config.calendar import CalendarOverrides, load_calendar_overrides
 from dondoc.config.spec import DeadlineSpec, Recurrence, ReminderSpec
-from dondoc.deadlines import (
+from dondoc.engine.deadlines import (
     Period,
     ReminderPolicy,
     Stage,
@@ -36,6 +36,7 @@ from dondoc.deadlines import (
     reminder_window_start,
     stage_due,
     vietnam_calendar,
+    work_calendar,
 )
 
 TZ = "Asia/Ho_Chi_Minh"

@@ -11,14 +11,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dondoc.board import board_rows
-from dondoc.board_format import render_board
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Event
-from dondoc.service import engine_for
-from dondoc.submissions import withdraw_submission
-from dondoc.sweep import run_sweep
+from dondoc.reports.board import board_rows
+from dondoc.reports.board_format import render_board
+from dondoc.tracking.submissions import withdraw_submission
+from dondoc.tracking.sweep import run_sweep
 from tests.outbox_world import T14, VN, make_world, outbox, queue_only, report
 from tests.smtp_server import SMTPServer
 

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from dondoc.board import board_rows
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
-from dondoc.service import engine_for, import_contacts_file, init
-from dondoc.sweep import run_sweep
+from dondoc.db import engine_for, transaction
+from dondoc.reports.board import board_rows
+from dondoc.service import import_contacts_file, init
+from dondoc.tracking.sweep import run_sweep
 from tests.outbox_world import T14, VN, outbox, report
 from tests.smtp_server import SENDER, SMTPServer
 

@@ -12,10 +12,14 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dondoc.board import board_rows
 from dondoc.context import make_context
-from dondoc.db import transaction
-from dondoc.delivery import (
+from dondoc.db import engine_for, transaction
+from dondoc.models import Event, Notification, Task
+from dondoc.notifications.channels import apprise_url_for
+from dondoc.notifications.deliver import deliver
+from dondoc.notifications.render import render_message
+from dondoc.reports.board import board_rows
+from dondoc.tracking.delivery import (
     LEASE,
     DeliveryTally,
     claim_batch,
@@ -24,14 +28,9 @@ from dondoc.delivery import (
     send_to_recipient,
     start_sending,
 )
-from dondoc.delivery_rows import message_context
-from dondoc.models import Event, Notification, Task
-from dondoc.notifications.channels import apprise_url_for
-from dondoc.notifications.deliver import deliver
-from dondoc.notifications.render import render_message
-from dondoc.reminders import _queue, decide_reminders
-from dondoc.service import engine_for
-from dondoc.sweep import plan_step, run_sweep
+from dondoc.tracking.delivery_rows import message_context
+from dondoc.tracking.reminders import _queue, decide_reminders
+from dondoc.tracking.sweep import plan_step, run_sweep
 from tests.outbox_world import T14, make_world, outbox, queue_only, report
 from tests.smtp_server import SMTPServer
 

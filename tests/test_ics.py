@@ -12,8 +12,9 @@ from icalendar import Calendar, Event
 
 from dondoc.config.settings import DATA_DIR, Settings, get_settings
 from dondoc.context import make_context
-from dondoc.service import engine_for, init
-from dondoc.sweep import run_sweep
+from dondoc.db import engine_for
+from dondoc.service import init
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 UID_79 = "24-ct-ttg-2016.annual-report.79.2026@dondoc"

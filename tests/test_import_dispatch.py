@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from dondoc.config.calendar import load_calendar_overrides, work_calendar
+from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.spec_loader import AgencyRecord, SpecError, load_spec_file
 from dondoc.config.successions import load_directory
-from dondoc.deadline_rules import read_deadline
-from dondoc.deadlines import WorkCalendar
-from dondoc.dispatch_draft import DispatchDraft, NotADispatchError, parse_dispatch
-from dondoc.dispatch_text import DispatchTextError, decode_text
-from dondoc.dispatch_yaml import render_draft
+from dondoc.engine.deadlines import WorkCalendar, work_calendar
+from dondoc.reading.deadline_rules import read_deadline
+from dondoc.reading.draft import DispatchDraft, NotADispatchError, parse_dispatch
+from dondoc.reading.draft_yaml import render_draft
+from dondoc.reading.text import DispatchTextError, decode_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dispatches"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(

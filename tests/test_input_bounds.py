@@ -13,9 +13,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, select
 
 from dondoc.config.settings import Settings
-from dondoc.db import get_engine, transaction
+from dondoc.db import engine_for, get_engine, transaction
 from dondoc.models import Submission
-from dondoc.service import engine_for
 from tests.inprocess import run_main
 
 # Every command that reads or writes an existing database; none may create one.

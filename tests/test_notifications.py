@@ -26,13 +26,8 @@ from dondoc.notifications.channels import (
 )
 from dondoc.notifications.deliver import deliver, is_transient
 from dondoc.notifications.masking import Masker, url_secrets
-from dondoc.notifications.render import (
-    MessageContext,
-    RenderedMessage,
-    TaskLine,
-    render_compact,
-    render_message,
-)
+from dondoc.notifications.message import MessageContext, RenderedMessage, TaskLine
+from dondoc.notifications.render import render_compact, render_message
 from tests.smtp_server import SMTPServer
 
 SENDER = "Cục Phát triển đô thị - Bộ Xây dựng"

@@ -18,11 +18,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dondoc.board import BoardRow
-from dondoc.board_format import render_board
-from dondoc.lineage_notes import LineageNote, Predecessor
-from dondoc.synthesis import Synthesis, SynthesisRow, summarise, tally
-from dondoc.xlsx import write_synthesis_xlsx
+from dondoc.reports.board import BoardRow
+from dondoc.reports.board_format import render_board
+from dondoc.reports.lineage_notes import LineageNote, Predecessor
+from dondoc.reports.synthesis import Synthesis, SynthesisRow, summarise, tally
+from dondoc.reports.xlsx import write_synthesis_xlsx
 from tests.conftest import CliResult, run_dondoc
 
 CALC = "=cmd|' /C calc'!A0"  # the reported payload

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from dondoc.cli.platform import check_exposure, is_loopback
 from dondoc.config.settings import DATA_DIR, get_settings
 from dondoc.context import make_context
 from dondoc.errors import InputError
-from dondoc.platform import check_exposure, is_loopback
 from dondoc.service import init
 
 VN = dt.timezone(dt.timedelta(hours=7))

@@ -15,9 +15,9 @@ from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.settings import Settings
 from dondoc.config.spec_loader import SpecError, load_agencies, load_spec_file
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Document, Event, Obligation, Task
-from dondoc.service import engine_for, init, load_spec
+from dondoc.service import init, load_spec
 
 VN = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 20, 9, tzinfo=VN)

@@ -1,6 +1,6 @@
 """The stored status is what the pure status function gives for the stored fields and the sweep's
-instant, whatever the stored status was: the SQL of `dondoc.status_refresh` agrees with
-`dondoc.deadlines.open_status` on every combination."""
+instant, whatever the stored status was: the SQL of `dondoc.tracking.status_refresh` agrees with
+`dondoc.engine.deadlines.open_status` on every combination."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
-from dondoc.deadlines import OPEN_STATUSES, open_status
+from dondoc.db import engine_for, transaction
+from dondoc.engine.deadlines import OPEN_STATUSES, open_status
 from dondoc.models import Event, Task
-from dondoc.service import engine_for, init
-from dondoc.status_refresh import refresh_statuses
+from dondoc.service import init
+from dondoc.tracking.status_refresh import refresh_statuses
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 12, 7, 3, 0, tzinfo=UTC)

@@ -11,14 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from dondoc.board import BoardRow, board_rows
-from dondoc.board_format import render_board
 from dondoc.config.settings import Settings
 from dondoc.config.spec_loader import SpecError, load_agencies
 from dondoc.config.successions import load_directory, load_successions, provinces_path
 from dondoc.context import make_context
-from dondoc.db import transaction
-from dondoc.lineage import Link, holders, inherited_from, name_at, owes_task
+from dondoc.db import engine_for, transaction
+from dondoc.engine.lineage import Link, holders, inherited_from, name_at, owes_task
+from dondoc.engine.periods import parse_period
 from dondoc.models import (
     Agency,
     Contact,
@@ -28,10 +27,11 @@ from dondoc.models import (
     SubmissionCreate,
     Task,
 )
-from dondoc.periods import parse_period
-from dondoc.service import engine_for, import_contacts_file, init, load_spec, submit
-from dondoc.sweep import run_sweep
-from dondoc.synthesis import build_synthesis
+from dondoc.reports.board import BoardRow, board_rows
+from dondoc.reports.board_format import render_board
+from dondoc.reports.synthesis import build_synthesis
+from dondoc.service import import_contacts_file, init, load_spec, submit
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 MERGED = dt.date(2025, 7, 1)
@@ -349,7 +349,8 @@ def test_a_backup_carries_the_succession(settings: Settings, tmp_path: Path) -> 
 
 
 def test_messages_name_the_agency_a_task_was_taken_over_from() -> None:
-    from dondoc.notifications.render import MessageContext, TaskLine, render_message
+    from dondoc.notifications.message import MessageContext, TaskLine
+    from dondoc.notifications.render import render_message
 
     line = TaskLine(
         obligation_code="yearly-report",

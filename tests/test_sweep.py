@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.board import board_rows
-from dondoc.board_format import render_board
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Event, Notification, SubmissionCreate, Task
-from dondoc.service import engine_for, import_contacts_file, init, submit
-from dondoc.sweep import run_sweep
+from dondoc.reports.board import board_rows
+from dondoc.reports.board_format import render_board
+from dondoc.service import import_contacts_file, init, submit
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 T14 = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)

@@ -11,12 +11,12 @@ from sqlmodel import Session, col
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Agency, Event, Notification, Obligation, SubmissionCreate, Task
-from dondoc.reminders import apply_reminders, decide_reminders
-from dondoc.service import engine_for, import_contacts_file, init, load_spec, submit
-from dondoc.status_refresh import apply_statuses, decide_statuses
-from dondoc.sweep import run_sweep
+from dondoc.service import import_contacts_file, init, load_spec, submit
+from dondoc.tracking.reminders import apply_reminders, decide_reminders
+from dondoc.tracking.status_refresh import apply_statuses, decide_statuses
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 T14 = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)  # 14 days before 09/12/2026, a working day

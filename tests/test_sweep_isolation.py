@@ -16,11 +16,11 @@ from sqlalchemy import func, select, text
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
-from dondoc.isolation import IsolatedObligation
+from dondoc.db import engine_for, transaction
 from dondoc.models import Event, Notification, Obligation, Task
-from dondoc.service import engine_for, import_contacts_file, init, load_spec
-from dondoc.sweep import run_sweep
+from dondoc.service import import_contacts_file, init, load_spec
+from dondoc.tracking.isolation import IsolatedObligation
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 LOADED = dt.datetime(2026, 11, 20, 9, tzinfo=VN)
@@ -184,7 +184,7 @@ def test_a_sweep_that_fails_as_a_whole_commits_nothing(database_url: str, tmp_pa
 
 
 def test_isolated_obligations_survive_the_summary_dict() -> None:
-    from dondoc.sweep import SweepSummary
+    from dondoc.tracking.sweep import SweepSummary
 
     summary = SweepSummary(at=SWEEP, send_window=True)
     summary.isolated = [IsolatedObligation("99/CT-TEST", "bad", "OverflowError: x")]

@@ -14,11 +14,11 @@ import pytest
 from dondoc.config.settings import Settings, get_settings
 from dondoc.config.spec_loader import load_agencies
 from dondoc.context import make_context
+from dondoc.db import engine_for
+from dondoc.engine.periods import period_label_vi
 from dondoc.errors import NotFoundError
 from dondoc.models import SubmissionCreate
-from dondoc.service import engine_for, init, submit
-from dondoc.sweep import run_sweep
-from dondoc.synthesis import (
+from dondoc.reports.synthesis import (
     SynthesisRow,
     agency_sort_key,
     count_statuses,
@@ -26,9 +26,10 @@ from dondoc.synthesis import (
     order_rows,
     rate,
     tally,
-    write_report,
 )
-from dondoc.synthesis_md import HEADERS_VI, percent_vi, period_label_vi
+from dondoc.reports.synthesis_md import HEADERS_VI, percent_vi
+from dondoc.service import init, submit, write_report
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 DUE = dt.date(2026, 12, 9)  # "trước ngày 10 tháng 12": the last acceptable day

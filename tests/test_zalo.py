@@ -27,7 +27,8 @@ from dondoc.config.settings import Settings
 from dondoc.notifications import zalo, zns
 from dondoc.notifications.channels import apprise_url_for, configured_secrets, privacy_url
 from dondoc.notifications.deliver import DeliveryResult, deliver
-from dondoc.notifications.render import MessageContext, RenderedMessage, TaskLine, render_message
+from dondoc.notifications.message import MessageContext, RenderedMessage, TaskLine
+from dondoc.notifications.render import render_message
 from dondoc.notifications.zns_tokens import Tokens, TokenStore, fingerprint
 
 HANOI = "Ủy ban nhân dân thành phố Hà Nội"

@@ -17,10 +17,10 @@ from werkzeug import Request, Response
 
 from dondoc.config.settings import Settings
 from dondoc.context import make_context
-from dondoc.db import transaction
+from dondoc.db import engine_for, transaction
 from dondoc.models import Contact, Notification, metadata
-from dondoc.service import engine_for, import_contacts_file, init
-from dondoc.sweep import run_sweep
+from dondoc.service import import_contacts_file, init
+from dondoc.tracking.sweep import run_sweep
 
 VN = dt.timezone(dt.timedelta(hours=7))
 T14 = dt.datetime(2026, 11, 25, 8, 30, tzinfo=VN)

@@ -1,0 +1,53 @@
+"""The `dondoc` command (PRODUCT.md §7): the Typer app, one module per command group.
+Imports are local to each command so that quick commands such as `status` start fast."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from dondoc.cli import backup, calendar, dispatch, history, ics, reports, server, setup, tracking
+from dondoc.errors import DondocError
+
+app = typer.Typer(
+    help="dondoc: track, remind and close the obligations that government directives assign.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+contacts_app = typer.Typer(help="Manage agencies' contacts.", no_args_is_help=True)
+app.add_typer(contacts_app, name="contacts")
+
+# In the order `dondoc --help` lists them.
+app.command()(setup.init)
+app.command()(setup.load)
+contacts_app.command("import")(setup.contacts_import)
+app.command()(tracking.sweep)
+app.command()(tracking.submit)
+app.command()(tracking.withdraw)
+app.command()(reports.status)
+app.command()(server.serve)
+app.command("run")(server.run_deployment)
+app.command()(reports.digest)
+app.command()(reports.report)
+app.command("export")(backup.export_)
+app.command("import")(backup.import_)
+app.command()(server.up)
+app.command("calendar")(calendar.calendar_command)
+app.command("ics")(ics.ics_command)
+app.command("history")(history.history_command)
+app.command("import-dispatch")(dispatch.import_dispatch)
+
+
+def main() -> None:
+    try:
+        app()
+    except Exception as exc:
+        from dondoc.cli.errors import user_message
+
+        message = user_message(exc)
+        if message is None:
+            raise
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(exc.exit_code if isinstance(exc, DondocError) else 2)

@@ -1,0 +1,5 @@
+"""`python -m dondoc.cli`: the `dondoc` command."""
+
+from dondoc.cli import main
+
+main()

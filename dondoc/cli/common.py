@@ -1,0 +1,82 @@
+"""What every command shares: the ``--at`` option, settings, the run context and the
+checks made before a command touches the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Annotated, Any
+
+import typer
+
+from dondoc.errors import InputError
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Act as of this ISO-8601 instant (e.g. 2026-11-25T08:30+07:00). Without an offset "
+        "it is local time; a bare date means that day at the send hour.",
+    ),
+]
+
+
+def load_settings() -> Any:
+    from dondoc.config.settings import get_settings
+
+    return get_settings()
+
+
+def parse_at(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    settings = load_settings()
+    tz = ZoneInfo(settings.timezone)
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime.combine(day, dt.time(settings.send_hour), tzinfo=tz)
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--at {value!r} is not an ISO-8601 date or time", field="at") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def context(at: str | None = None) -> Any:
+    from dondoc.context import make_context
+
+    return make_context(load_settings(), parse_at(at))
+
+
+def ready_settings() -> Any:
+    """The settings, once the database is known to exist: every command but `init` and
+    `import` refuses an uninitialised database (and creates nothing) with "run dondoc init"."""
+    from dondoc.db import require_schema
+
+    settings = load_settings()
+    require_schema(settings.database_url)
+    return settings
+
+
+def ready_context(at: str | None = None) -> Any:
+    from dondoc.context import make_context
+
+    return make_context(ready_settings(), parse_at(at))
+
+
+def use_prefect() -> bool:
+    """Tracked flow runs only when a Prefect API is configured: never start a temporary one."""
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
+def warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

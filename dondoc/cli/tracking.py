@@ -1,0 +1,177 @@
+"""`dondoc sweep`, `submit` and `withdraw`: the sweep, and the records that close or reopen
+a task."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from dondoc.cli.common import AtOption, ready_context, use_prefect
+from dondoc.errors import InputError
+
+
+def sweep(
+    at: AtOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; change nothing.")
+    ] = False,
+) -> None:
+    """One reminder sweep: make coming tasks, update statuses, send what is due, summarise."""
+    ctx = ready_context(at)
+    if dry_run:
+        from dondoc.db import engine_for
+        from dondoc.tracking.sweep import preview
+
+        planned = preview(engine_for(ctx.settings), ctx)
+        for p in planned:
+            typer.echo(
+                f"{p.agency}\t{p.obligation} {p.period}\t{p.stage}\t{p.channel}:{p.recipient}"
+            )
+        typer.echo(f"would send {len(planned)} reminder(s); nothing was changed")
+        return
+    if use_prefect():
+        from dondoc.flows.sweep import sweep_flow
+
+        summary: dict[str, Any] = sweep_flow(at=ctx.now)
+    else:
+        from dondoc.db import engine_for
+        from dondoc.tracking.sweep import run_sweep
+
+        summary = run_sweep(engine_for(ctx.settings), ctx).as_dict()
+    _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    delivery = summary["delivery"]
+    typer.echo(f"sweep as of {summary['at']}")
+    typer.echo(f"  tasks created: {summary['tasks_created']}")
+    if summary.get("tasks_transferred"):
+        typer.echo(f"  tasks transferred to successors: {summary['tasks_transferred']}")
+    changes = ", ".join(f"{k}: {v}" for k, v in summary["status_changes"].items()) or "none"
+    typer.echo(f"  status changes: {changes}")
+    for skipped in summary.get("isolated") or []:  # the coordinator was alerted too
+        typer.echo(
+            f"  obligation skipped: {skipped['directive']} {skipped['obligation']}: "
+            f"{skipped['error']}"
+        )
+    if summary.get("feeds"):
+        typer.echo(f"  calendar feeds refreshed: {summary['feeds']}")
+    if not summary["send_window"]:
+        typer.echo("  not a working-day send time: nothing sent")
+        return
+    typer.echo(f"  reminders queued: {summary['queued']}")
+    typer.echo(
+        f"  messages: {delivery['messages']} (rows sent {delivery['sent']}, "
+        f"retrying {delivery['failed']}, given up {delivery['given_up']}, "
+        f"cancelled {delivery['cancelled']})"
+    )
+
+
+def submit(
+    agency: Annotated[
+        str,
+        typer.Option(
+            help="Code of the agency the task was assigned to, e.g. 01 or BXD; for a task "
+            "taken over from a dissolved province, that province's code (02 Hà Giang, now "
+            "held by 08 Tuyên Quang).",
+        ),
+    ],
+    obligation: Annotated[str, typer.Option(help="Obligation code, e.g. annual-report.")],
+    period: Annotated[str, typer.Option(help="Period, e.g. 2026, 2026-Q1, 2026-05, once.")],
+    document: Annotated[str, typer.Option(help='The report\'s number/symbol, "SỐ/KÝ-HIỆU".')],
+    received_on: Annotated[str, typer.Option(help="Date received, YYYY-MM-DD.")],
+    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
+    at: AtOption = None,
+    allow_future: Annotated[
+        bool,
+        typer.Option(
+            "--allow-future",
+            help="Accept a --received-on after today (or after --at): for rehearsals only.",
+        ),
+    ] = False,
+) -> None:
+    """Record a submission and close the task (on time or late)."""
+    from pydantic import ValidationError
+
+    from dondoc.actors import local_actor
+    from dondoc.models import SubmissionCreate
+    from dondoc.models.text import first_problem
+    from dondoc.tracking.submissions import received_on_from
+
+    if not document.strip():
+        raise InputError("--document must not be empty", field="document")
+    try:
+        data = SubmissionCreate(
+            agency=agency,
+            obligation=obligation,
+            period=period,
+            directive=directive,
+            document_number=document.strip(),
+            received_on=received_on_from(received_on),
+            note=note,
+            recorded_by=local_actor(),
+        )
+    except ValidationError as exc:
+        raise InputError(first_problem(exc, SUBMIT_OPTIONS), field="submission") from None
+    ctx = ready_context(at)
+    if use_prefect():
+        from dondoc.flows.submission import record_submission_flow
+
+        out = record_submission_flow(**_flow_params(data), allow_future=allow_future)
+        status = str(out["status"])
+    else:
+        from dondoc.service import submit as do_submit
+
+        status = do_submit(ctx.settings, ctx, data, allow_future=allow_future).status
+    typer.echo(f"recorded {document} for {agency} {obligation} {period}: {status}")
+
+
+SUBMIT_OPTIONS = {
+    "agency": "--agency",
+    "obligation": "--obligation",
+    "period": "--period",
+    "directive": "--directive",
+    "document_number": "--document",
+    "received_on": "--received-on",
+    "note": "--note",
+}
+
+
+def _flow_params(data: Any) -> dict[str, Any]:
+    return {
+        "agency": data.agency,
+        "obligation": data.obligation,
+        "period": data.period,
+        "document": data.document_number,
+        "received_on": data.received_on,
+        "note": data.note,
+        "directive": data.directive,
+    }
+
+
+def withdraw(
+    agency: Annotated[str, typer.Option(help="Agency code.")],
+    obligation: Annotated[str, typer.Option(help="Obligation code.")],
+    period: Annotated[str, typer.Option(help="Period.")],
+    reason: Annotated[str, typer.Option(help="Why the record is withdrawn.")],
+    directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
+    at: AtOption = None,
+) -> None:
+    """Withdraw a recorded submission (a correction) and reopen the task; both stay audited."""
+    from dondoc.db import engine_for, transaction
+    from dondoc.tracking.submissions import withdraw_submission
+
+    ctx = ready_context(at)
+    with transaction(engine_for(ctx.settings)) as session:
+        task = withdraw_submission(
+            session=session,
+            ctx=ctx,
+            agency=agency,
+            obligation=obligation,
+            period=period,
+            reason=reason,
+            directive=directive,
+        )
+    typer.echo(f"withdrawn: {agency} {obligation} {period} is {task.status} again")

@@ -1,0 +1,160 @@
+"""The header of an official document (Decree 30/2020/NĐ-CP, Art. 8 and Appendix I): issuing
+body, Số/ký hiệu, place and date, the type name (CHỈ THỊ, QUYẾT ĐỊNH, ...) and the trích yếu
+("V/v ..." for a công văn, the line under the type name otherwise). Pure functions over the
+normalised text (`dispatch_text.normalise`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dondoc.reading.symbols import SYMBOL, TYPE_WORDS
+from dondoc.reading.text import cells, fold, is_upper_line, squash
+
+_NUMBER = re.compile(r"(?<!\w)Số\s*(?:,\s*ký hiệu)?\s*:?\s*(?P<sym>" + SYMBOL + r"|\S*)", re.I)
+_DATE = re.compile(
+    r"(?P<place>[^\n\t,]{0,60}),\s*ngày\s+(?P<d>\d{1,2})?[\s.…_]*"
+    r"(?:tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
+)
+_MOTTO = (fold("Cộng hòa xã hội chủ nghĩa Việt Nam"), fold("Độc lập - Tự do - Hạnh phúc"))
+_SEPARATOR = re.compile(r"^[-_=*.…\s]+$")
+_SUBJECT_STOP = re.compile(r"^(?:Kính gửi|Căn cứ|Nơi nhận|Số\s*:|\d+\s*[.)]\s|[IVX]+\.\s)", re.I)
+_TITLE_WORDS = {fold(word): code for word, code in TYPE_WORDS.items()}
+_BODY_START = re.compile(r"^(?:Kính gửi|.{0,40}\sđiện\s*:|Căn cứ)", re.I)
+
+
+@dataclass(frozen=True)
+class Header:
+    number: str | None
+    number_raw: str | None  # what followed "Số:" when it is not a number/symbol
+    issued_on: dt.date | None
+    date_text: str | None
+    place: str | None
+    issuer_lines: tuple[str, ...]  # upper-case header lines naming the issuing body
+    title_code: str | None  # type from the type-name line ("CHỈ THỊ" -> CT)
+    subject: str | None
+    is_vv: bool  # the subject is a công văn's "V/v ..." line
+
+
+def read_header(text: str) -> Header:
+    lines = text.split("\n")
+    number, raw, number_line = _number(lines)
+    issued_on, date_text, place = _date(text)
+    title_code, title_line = _title(lines)
+    subject, is_vv = _vv_subject(lines)
+    if subject is None and title_line is not None:
+        subject = _title_subject(lines, title_line)
+    return Header(
+        number=number,
+        number_raw=raw,
+        issued_on=issued_on,
+        date_text=date_text,
+        place=place,
+        issuer_lines=tuple(_issuer_lines(lines[: number_line if number_line >= 0 else 8])),
+        title_code=title_code,
+        subject=subject,
+        is_vv=is_vv,
+    )
+
+
+def _number(lines: list[str]) -> tuple[str | None, str | None, int]:
+    for i, line in enumerate(lines[:40]):
+        m = _NUMBER.search(re.sub(r"(?<=\d)\s+/\s*|\s*/\s+(?=[A-ZĐ\d])", "/", line))
+        if m is None or _BODY_START.match(line):
+            continue
+        sym = m["sym"].rstrip(".,;")
+        if re.fullmatch(SYMBOL, sym):
+            return sym, None, i
+        return None, sym or "(blank)", i
+    return None, None, -1
+
+
+def _date(text: str) -> tuple[dt.date | None, str | None, str | None]:
+    for m in _DATE.finditer(text[:4000]):
+        place = _place(m["place"])
+        if place is None:
+            continue
+        month, year = m["m"] or m["m2"], m["y"] or m["y2"]
+        written = squash(m.group()[len(m["place"]) :].lstrip(", "))
+        if m["d"] is None:
+            return None, written, place
+        try:
+            return dt.date(int(year), int(month), int(m["d"])), written, place
+        except ValueError:
+            return None, written, place
+    return None, None, None
+
+
+def _place(before: str) -> str | None:
+    """The capitalised words just before ", ngày": "Hà Nội", "Lào Cai", "TP. Hồ Chí Minh"."""
+    words = before.split()
+    taken: list[str] = []
+    for word in reversed(words):
+        if not word[:1].isupper() and word not in ("phố",):
+            break
+        taken.insert(0, word)
+    if not taken or taken[0].rstrip(":") in ("Số", "V/v"):
+        return None
+    return " ".join(taken[-5:])
+
+
+def _issuer_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        for cell in cells(line):
+            folded = fold(cell)
+            if any(folded.startswith(m) for m in _MOTTO) or _SEPARATOR.match(cell):
+                continue
+            if is_upper_line(cell) and not _NUMBER.match(cell):
+                out.append(squash(cell))
+    return out
+
+
+def _title(lines: list[str]) -> tuple[str | None, int | None]:
+    for i, line in enumerate(lines[:60]):
+        if _BODY_START.match(line):
+            break
+        for cell in cells(line):
+            if not is_upper_line(cell):
+                continue
+            code = _TITLE_WORDS.get(fold(cell).rstrip(":").strip())
+            if code is None and fold(cell).startswith("cong đien"):
+                code = "CĐ"
+            if code is not None:
+                return code, i
+    return None, None
+
+
+def _vv_subject(lines: list[str]) -> tuple[str | None, bool]:
+    for i, line in enumerate(lines[:40]):
+        first = next(iter(cells(line)), "")
+        if re.match(r"V/v\b", first, re.I):
+            parts = [first]
+            for nxt in lines[i + 1 : i + 4]:
+                cell = next(iter(cells(nxt)), "")
+                if not _continues(parts[-1], cell):
+                    break
+                parts.append(cell)
+            return squash(" ".join(parts)), True
+    return None, False
+
+
+def _continues(previous: str, cell: str) -> bool:
+    if not cell or _SUBJECT_STOP.match(cell) or _DATE.search(cell) or is_upper_line(cell):
+        return False
+    return cell[:1].islower() or not previous.rstrip().endswith((".", ";", ":"))
+
+
+def _title_subject(lines: list[str], title_line: int) -> str | None:
+    parts: list[str] = []
+    for line in lines[title_line + 1 : title_line + 6]:
+        cell = next(iter(cells(line)), "")
+        if not cell:
+            if parts:
+                break
+            continue
+        if _SEPARATOR.match(cell) or is_upper_line(cell) or _SUBJECT_STOP.match(cell):
+            break
+        parts.append(cell)
+    return squash(" ".join(parts)) if parts else None

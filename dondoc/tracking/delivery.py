@@ -1,0 +1,189 @@
+"""Deliver queued outbox rows: claim a few recipients with a lease, re-check each one just
+before its message goes out (task still open, claim still held), send, record.
+
+A report recorded during a sweep stops every message not yet handed to the channel: at most
+the one message per sender already in flight still arrives (docs: delivery guarantees)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from dondoc.context import RunContext
+from dondoc.db import transaction
+from dondoc.models import Event, Notification
+from dondoc.notifications.channels import apprise_url_for, configured_secrets
+from dondoc.notifications.deliver import DeliveryResult, deliver
+from dondoc.notifications.render import render_message
+from dondoc.tracking.delivery_claims import (
+    LEASE,
+    claim,
+    hand_back,
+    release_expired,
+    settle,
+    start_delivering,
+)
+from dondoc.tracking.delivery_rows import ClaimedRow, claimed_rows, message_context
+from dondoc.tracking.flagging import display_target, flag_contact
+
+__all__ = ["LEASE", "DeliveryTally", "SweepClock", "deliver_queued"]
+
+
+@dataclass
+class DeliveryTally:
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+    cancelled: int = 0
+    messages: int = 0
+    recipients: list[str] = field(default_factory=list)
+
+
+class SweepClock:
+    """The sweep's ``now`` moved on by the real time elapsed since it started. Leases are
+    compared between sweepers, and a slow SMTP server spends real seconds, so a lease must
+    follow real time; starting from ``ctx.now`` keeps `--at` rehearsals in their own time."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.start, self._t0 = start, time.monotonic()
+
+    def __call__(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
+
+
+def claim_batch(engine: Engine, ctx: RunContext, now: dt.datetime) -> str | None:
+    """One transaction: release leases that ran out, then claim up to ``claim_batch``
+    recipients (a token; "" if another sweeper won them; None when nothing is due)."""
+    with transaction(engine) as session:
+        release_expired(session=session, now=now)
+        return claim(session=session, now=now, limit=ctx.settings.claim_batch)
+
+
+def claimed_by_recipient(engine: Engine, token: str) -> list[list[ClaimedRow]]:
+    """The rows a claim holds, one list per recipient (one message each)."""
+    by_contact: dict[int, list[ClaimedRow]] = defaultdict(list)
+    for row in claimed_rows(engine, token):
+        by_contact[row.contact.id or 0].append(row)
+    return list(by_contact.values())
+
+
+def deliver_queued(
+    *, engine: Engine, ctx: RunContext, clock: SweepClock | None = None
+) -> DeliveryTally:
+    """Send everything due, a small claim at a time, until nothing is left to claim."""
+    tally = DeliveryTally()
+    now = clock or SweepClock(ctx.now)
+    while (token := claim_batch(engine, ctx, now())) is not None:
+        if not token:
+            continue  # another sweeper won this batch; look for the next one
+        for rows in claimed_by_recipient(engine, token):
+            send_to_recipient(engine, ctx, token, rows, now(), tally)
+        with transaction(engine) as session:
+            hand_back(session=session, token=token)
+    return tally
+
+
+def send_to_recipient(
+    engine: Engine,
+    ctx: RunContext,
+    token: str,
+    rows: list[ClaimedRow],
+    now: dt.datetime,
+    tally: DeliveryTally,
+) -> bool:
+    """Re-check, then send one message for the rows still due; True if one was handed over."""
+    live = start_sending(engine, ctx, token, rows, now, tally)
+    if not live:
+        return False
+    contact = live[0].contact
+    url = apprise_url_for(contact.channel, contact.target, ctx.settings)
+    result = deliver(
+        url, render_message(message_context(live, ctx)), secrets=configured_secrets(ctx.settings)
+    )
+    record(engine, ctx, token, live, result, tally)
+    return True
+
+
+def start_sending(
+    engine: Engine,
+    ctx: RunContext,
+    token: str,
+    rows: list[ClaimedRow],
+    now: dt.datetime,
+    tally: DeliveryTally,
+) -> list[ClaimedRow]:
+    """One transaction: mark the rows that may go out ``delivering`` (claim held, task open),
+    cancel those whose task closed, renew the claim's lease; returns the rows to send."""
+    with transaction(engine) as session:
+        live, cancelled = start_delivering(
+            session=session, token=token, ids=[r.notification.id or 0 for r in rows], now=now
+        )
+        gone = [r for r in rows if r.notification.id in set(cancelled)]
+        session.add_all(_events(ctx, gone, "cancelled", None))
+    tally.cancelled += len(gone)
+    return [r for r in rows if r.notification.id in set(live)]
+
+
+def record(
+    engine: Engine,
+    ctx: RunContext,
+    token: str,
+    rows: list[ClaimedRow],
+    result: DeliveryResult,
+    tally: DeliveryTally,
+) -> None:
+    tally.messages += 1
+    tally.recipients.append(display_target(rows[0].contact))
+    if result.ok:
+        _finish(engine, ctx, token, rows, "sent", None)
+        tally.sent += len(rows)
+        return
+    attempts = rows[0].notification.attempts + 1
+    if result.transient and attempts < ctx.settings.max_attempts:
+        backoff = dt.timedelta(seconds=ctx.settings.retry_base_seconds * 2 ** (attempts - 1))
+        _finish(engine, ctx, token, rows, "queued", result.error, retry_at=ctx.now + backoff)
+        tally.failed += len(rows)
+    else:
+        _finish(engine, ctx, token, rows, "given_up", result.error)
+        tally.given_up += len(rows)
+        if result.permanent_target:
+            flag_contact(engine, ctx, rows[0].contact, rows[0].agency, result.error or "")
+
+
+def _finish(
+    engine: Engine,
+    ctx: RunContext,
+    token: str,
+    rows: list[ClaimedRow],
+    status: str,
+    error: str | None,
+    retry_at: dt.datetime | None = None,
+) -> None:
+    values: dict[str, object] = {"status": status, "attempts": Notification.attempts + 1}
+    values["last_error"] = error
+    if status == "sent":
+        values["sent_at"] = ctx.now
+    if retry_at is not None:
+        values["next_attempt_at"] = retry_at
+    ids = [r.notification.id or 0 for r in rows]
+    with transaction(engine) as session:
+        settle(session=session, token=token, ids=ids, values=values)
+        session.add_all(_events(ctx, rows, status, error))
+
+
+def _events(ctx: RunContext, rows: list[ClaimedRow], status: str, error: str | None) -> list[Event]:
+    return [
+        Event(
+            at=ctx.now,
+            kind=f"notification_{status}",
+            task_id=r.task.id,
+            agency_id=r.agency.id,
+            detail=f"{r.notification.stage} → {r.contact.channel}:{display_target(r.contact)}"
+            + (f" ({error})" if error else ""),
+        )
+        for r in rows
+    ]
