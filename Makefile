@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser office run init test lint typecheck bench clean lock
+.PHONY: install browser office axe run init test lint typecheck bench clean lock
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,19 @@ browser:
 office:
 	command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui)
 
+## axe-core (npm, pinned by tests/js/package-lock.json) for the web board's accessibility checks;
+## installed into the git-ignored tests/js/node_modules, injected into each page by the tests.
+AXE := tests/js/node_modules/axe-core/axe.min.js
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	npm ci --prefix tests/js --no-audit --no-fund --silent
+	touch $(AXE)
+
+axe: $(AXE)
+
 ## The test suite (what CI runs): SQLite, the PostgreSQL at 127.0.0.1:5432, a real Prefect
-## server and headless Chromium.
-test: install browser office
+## server, headless Chromium and axe-core.
+test: install browser office axe
 	$(BIN)/python -m pytest -q
 
 ## Style, then the layers of docs/architecture.md (import-linter contracts in pyproject.toml).
@@ -60,4 +70,4 @@ lock: install
 	$(BIN)/python -m pip freeze --exclude-editable --exclude dondoc > constraints.txt
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache tests/js/node_modules
