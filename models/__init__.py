@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from dondoc.models.accounts import ROLES, AppUser
 from dondoc.models.base import UTCDateTime, table_of, utcnow
 from dondoc.models.directory import (
     Agency,
@@ -28,8 +29,10 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "NOTIFICATION_STATUSES",
+    "ROLES",
     "Agency",
     "AgencyBase",
+    "AppUser",
     "Assignment",
     "Contact",
     "ContactBase",

@@ -7,7 +7,19 @@ import sys
 
 import typer
 
-from dondoc.cli import backup, calendar, dispatch, history, ics, reports, server, setup, tracking
+from dondoc.cli import (
+    backup,
+    calendar,
+    dispatch,
+    history,
+    ics,
+    reports,
+    server,
+    setup,
+    tracking,
+    users,
+    web,
+)
 from dondoc.errors import DondocError
 
 app = typer.Typer(
@@ -18,6 +30,7 @@ app = typer.Typer(
 )
 contacts_app = typer.Typer(help="Manage agencies' contacts.", no_args_is_help=True)
 app.add_typer(contacts_app, name="contacts")
+users_app = typer.Typer(help="Manage the web board's accounts.", no_args_is_help=True)
 
 # In the order `dondoc --help` lists them.
 app.command()(setup.init)
@@ -34,6 +47,11 @@ app.command()(reports.report)
 app.command("export")(backup.export_)
 app.command("import")(backup.import_)
 app.command()(server.up)
+app.command("web")(web.web)
+app.add_typer(users_app, name="users")
+users_app.command("add")(users.add)
+users_app.command("list")(users.list_)
+users_app.command("disable")(users.disable)
 app.command("calendar")(calendar.calendar_command)
 app.command("ics")(ics.ics_command)
 app.command("history")(history.history_command)

@@ -1,0 +1,2 @@
+"""The coordinator's web board (`dondoc web`, started by `dondoc up`): server-rendered,
+Vietnamese, every asset in this package. Docs: docs/web.md."""

@@ -1,0 +1,94 @@
+"""The app factory: routes, signed session, login gate, CSRF on every form, security headers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dondoc.config.settings import Settings, get_settings
+from dondoc.web import auth, board, overview, task
+
+SESSION_HOURS = 8
+SECRET_ENV = "DONDOC_WEB_SECRET"
+SECRET_FILE = Path("data") / "web_secret"
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _EveryPath:
+    """asgi-csrf skips a POST without cookies unless its path is "always protected": all are."""
+
+    def __contains__(self, path: object) -> bool:
+        return True
+
+
+def web_secret(path: Path = SECRET_FILE) -> str:
+    """DONDOC_WEB_SECRET, or a random secret kept in data/web_secret (mode 0600)."""
+    from_env = os.environ.get(SECRET_ENV, "")
+    if from_env:
+        return from_env
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(value + "\n")
+    return value
+
+
+def create_app(settings: Settings | None = None, secret: str | None = None) -> ASGIApp:
+    from asgi_csrf import asgi_csrf
+
+    secret = secret or web_secret()
+    static = StaticFiles(packages=[("dondoc.web", "static")])
+    app = Starlette(
+        routes=[
+            *auth.routes,
+            *overview.routes,
+            *board.routes,
+            *task.routes,
+            Mount("/static", app=static, name="static"),
+        ],
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret,
+                session_cookie="dondoc_session",
+                max_age=SESSION_HOURS * 3600,
+                same_site="lax",
+            ),
+            Middleware(auth.LoginRequired),
+        ],
+    )
+    app.state.settings = settings or get_settings()
+    protected: ASGIApp = asgi_csrf(
+        app, signing_secret=secret, always_protect=_EveryPath(), cookie_samesite="Lax"
+    )
+    return SecurityHeaders(protected)

@@ -1,0 +1,127 @@
+"""Bảng theo dõi: the board of dondoc.reports.board, filtered by URL query parameters
+(shareable), searched without accents, sorted; ``format=csv`` gives the same view as CSV."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from dondoc.models import Agency, Document, Obligation, Task
+from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
+from dondoc.reports.board_format import render_board
+from dondoc.web.common import db, fold, render
+
+# Most urgent first: what the coordinator acts on.
+STATUS_ORDER = ("overdue", "due_soon", "pending", "done_late", "done_on_time", "waived")
+SORTS = {
+    "tinh-trang": "Tình trạng",
+    "co-quan": "Cơ quan",
+    "han": "Hạn",
+    "ngay-nhan": "Ngày nhận",
+}
+FILTERS = ("directive", "period", "status", "obligation", "group", "q", "sort")
+
+
+def _sorted(rows: list[BoardRow], key: str) -> list[BoardRow]:
+    by_agency = sorted(rows, key=lambda r: (r.agency_name, r.obligation, r.period))
+    if key == "co-quan":
+        return by_agency
+    if key == "han":
+        return sorted(by_agency, key=lambda r: (r.due_date is None, r.due_date))
+    if key == "ngay-nhan":
+        return sorted(by_agency, key=lambda r: (r.submitted_on is None, r.submitted_on))
+    return sorted(by_agency, key=lambda r: STATUS_ORDER.index(r.status))
+
+
+def filtered_rows(
+    request: Request, params: dict[str, str]
+) -> tuple[list[BoardRow], dict[str, object]]:
+    with db(request) as session:
+        rows = board_rows(
+            session=session,
+            directive=params.get("directive") or None,
+            period=params.get("period") or None,
+            obligation=params.get("obligation") or None,
+        )
+        groups = {a.code: a.groups for a in session.execute(select(Agency)).scalars()}
+        directives = list(session.execute(select(col(Document.number)).distinct()).scalars())
+        periods = sorted(set(session.execute(select(col(Task.period)).distinct()).scalars()))
+        ids = task_ids(session)
+    options: dict[str, object] = {
+        "directives": sorted(set(directives)),
+        "periods": periods,
+        "obligations": sorted({(r.obligation, r.obligation_title) for r in rows}),
+        "task_ids": ids,
+        "groups": sorted({g.strip() for v in groups.values() for g in v.split(",") if g.strip()}),
+    }
+    if params.get("status"):
+        rows = [r for r in rows if r.status == params["status"]]
+    if params.get("group"):
+        rows = [r for r in rows if params["group"] in groups.get(r.agency, "").split(",")]
+    if params.get("q"):
+        needle = fold(params["q"]).strip()
+        rows = [r for r in rows if needle in _haystack(r)]
+    return _sorted(rows, params.get("sort") or "tinh-trang"), options
+
+
+def task_ids(session: Session) -> dict[tuple[str, str, str, str], int]:
+    """(directive, obligation, period, origin agency code) -> task id, to link each row."""
+    query = (
+        select(col(Document.number), col(Obligation.code), col(Task.period), col(Agency.code),
+               col(Task.id))
+        .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
+        .join(Document, col(Document.id) == col(Obligation.directive_id))
+        .join(Agency, col(Agency.id) == col(Task.origin_agency_id))
+    )  # fmt: skip
+    return {(d, o, p, a): int(i) for d, o, p, a, i in session.execute(query).tuples()}
+
+
+def _haystack(row: BoardRow) -> str:
+    return fold(
+        " ".join(
+            str(v or "")
+            for v in (row.agency, row.agency_name, row.obligation_title, row.document,
+                      row.inherited_from)
+        )
+    )  # fmt: skip
+
+
+def counts(rows: Sequence[BoardRow]) -> list[tuple[str, str, int]]:
+    found = Counter(r.status for r in rows)
+    return [(s, STATUS_LABELS_VI[s], found[s]) for s in STATUS_ORDER if found[s]]
+
+
+async def board_page(request: Request) -> Response:
+    params = {k: request.query_params.get(k, "").strip()[:200] for k in FILTERS}
+    rows, options = filtered_rows(request, params)
+    if request.query_params.get("format") == "csv":
+        return Response(
+            render_board(rows, "csv"),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="bang-theo-doi.csv"'},
+        )
+    csv_query = request.url.include_query_params(format="csv").query
+    return render(
+        request,
+        "board.html",
+        title="Bảng theo dõi",
+        dated=[r for r in rows if r.due_date is not None],
+        undated=[r for r in rows if r.due_date is None],
+        counts=counts(rows),
+        total=len(rows),
+        params=params,
+        options=options,
+        sorts=SORTS,
+        statuses=[(s, STATUS_LABELS_VI[s]) for s in STATUS_ORDER],
+        csv_url=f"/bang-theo-doi?{csv_query}",
+        lineage=any(r.inherited_from for r in rows),
+    )
+
+
+routes = [Route("/bang-theo-doi", board_page, methods=["GET"])]

@@ -1,0 +1,89 @@
+"""What every page shares: settings and run context, the templates, the signed-in user,
+Vietnamese dates and accent-insensitive text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from dondoc.config.settings import Settings
+from dondoc.context import RunContext, make_context
+from dondoc.db import engine_for, transaction
+from dondoc.reports.board import STATUS_LABELS_VI
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(str(files("dondoc.web") / "templates")),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+def dmy(value: dt.date | dt.datetime | None) -> str:
+    return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+TEMPLATES.filters["dmy"] = dmy
+TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI
+
+
+def fold(text: str | None) -> str:
+    """Lower case without diacritics (đ → d): "Hồ Chí Minh" and "ho chi minh" compare equal."""
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def context_of(request: Request) -> RunContext:
+    return make_context(settings_of(request))
+
+
+@contextmanager
+def db(request: Request) -> Iterator[Session]:
+    with transaction(engine_for(settings_of(request))) as session:
+        yield session
+
+
+def current_user(request: Request) -> dict[str, str] | None:
+    user = request.session.get("user")
+    return user if isinstance(user, dict) else None
+
+
+def require_user(request: Request) -> dict[str, str]:
+    user = current_user(request)
+    if user is None:  # the middleware redirects first; this guards a route used directly
+        raise HTTPException(401)
+    return user
+
+
+def require_coordinator(request: Request) -> dict[str, str]:
+    user = require_user(request)
+    if user.get("role") != "coordinator":
+        raise HTTPException(403, "Chỉ điều phối viên được ghi nhận hoặc rút báo cáo.")
+    return user
+
+
+def render(request: Request, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    token = request.scope.get("csrftoken")
+    html = TEMPLATES.get_template(name).render(
+        request=request,
+        user=current_user(request),
+        csrftoken=token() if callable(token) else "",
+        path=request.url.path,
+        flash=request.session.pop("flash", None),
+        **values,
+    )
+    return HTMLResponse(html, status_code=status_code)

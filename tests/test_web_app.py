@@ -1,0 +1,434 @@
+"""The web board (issue #14) against the real app on a real SQLite database made by
+`dondoc init`: login, the login gate, CSRF, roles, recording and withdrawing through the same
+service as the CLI, the board's filters, search and CSV, security headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import time_machine
+from sqlalchemy import create_engine, func, select
+from sqlmodel import Session, col
+from starlette.testclient import TestClient
+
+from tests.conftest import run_dondoc
+
+INIT_AT = "2026-11-27T09:00+07:00"
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=HCM)  # the 2026 annual report is due 09/12/2026
+PASSWORD = "mat-khau-dai-1"
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `dondoc init` per module with three accounts; each test works on a copy."""
+    from dondoc.db import get_engine, transaction
+    from dondoc.web.accounts import add_user, disable_user
+
+    folder = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{folder / 'dondoc.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    done = run_dondoc("init", "--at", INIT_AT, env={**env, "DONDOC_DATABASE_URL": url}, cwd=folder)
+    assert done.code == 0, done.err
+    with transaction(get_engine(url)) as session:
+        add_user(session, name="lan", password=PASSWORD, role="coordinator", actor="test")
+        add_user(session, name="minh", password=PASSWORD, role="viewer", actor="test")
+        add_user(session, name="cu", password=PASSWORD, role="coordinator", actor="test")
+        disable_user(session, name="cu", actor="test")
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    return folder / "dondoc.db"
+
+
+@pytest.fixture
+def db_url(template_db: Path, workdir: Path) -> str:
+    target = workdir / "data" / "dondoc.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template_db, target)
+    return f"sqlite:///{target}"
+
+
+def make_client(url: str) -> TestClient:
+    from dondoc.config.settings import Settings
+    from dondoc.web.app import create_app
+
+    return TestClient(
+        create_app(Settings(database_url=url), secret="s" * 48),
+        base_url="http://127.0.0.1:8080",
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def client(db_url: str, clock: None) -> TestClient:
+    return make_client(db_url)
+
+
+def token(client: TestClient, page: str = "/dang-nhap") -> str:
+    got = client.get(page)
+    assert got.status_code == 200, got.text
+    found = re.search(r'name="csrftoken" value="([^"]+)"', got.text)
+    assert found
+    return found.group(1)
+
+
+def login(client: TestClient, name: str = "lan", password: str = PASSWORD) -> httpx.Response:
+    return client.post(
+        "/dang-nhap", data={"username": name, "password": password, "csrftoken": token(client)}
+    )
+
+
+def task_id(url: str, agency: str, obligation: str = "annual-report", period: str = "2026") -> int:
+    from dondoc.models import Agency, Obligation, Task
+
+    engine = create_engine(url)
+    with Session(engine) as session:
+        found = session.execute(
+            select(col(Task.id))
+            .join(Agency, col(Agency.id) == col(Task.origin_agency_id))
+            .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
+            .where(
+                col(Agency.code) == agency,
+                col(Obligation.code) == obligation,
+                col(Task.period) == period,
+            )
+        ).scalar_one()
+    engine.dispose()
+    return int(found)
+
+
+def snapshot(url: str) -> tuple[int, int, list[str]]:
+    """Submissions, events and task statuses: what a refused request must leave as it was."""
+    from dondoc.models import Event, Submission, Task
+
+    engine = create_engine(url)
+    with Session(engine) as session:
+        subs = session.execute(select(func.count()).select_from(Submission)).scalar_one()
+        events = session.execute(
+            select(func.count()).select_from(Event).where(col(Event.kind) != "login")
+        ).scalar_one()
+        statuses = list(session.execute(select(col(Task.status)).order_by(col(Task.id))).scalars())
+    engine.dispose()
+    return int(subs), int(events), statuses
+
+
+def events(url: str, kind: str) -> list[tuple[str, str | None]]:
+    from dondoc.models import Event
+
+    engine = create_engine(url)
+    with Session(engine) as session:
+        found = session.execute(
+            select(col(Event.actor), col(Event.new_status)).where(col(Event.kind) == kind)
+        ).all()
+    engine.dispose()
+    return [(a, s) for a, s in found]
+
+
+def board_agencies(html: str, table: str = "board") -> list[str]:
+    start = html.find(f'id="{table}"')
+    if start < 0:
+        return []
+    body = html[start : html.find("</table>", start)]
+    return re.findall(r'<tr data-agency="([^"]+)"', body)
+
+
+def record(
+    client: TestClient, task: int, received: str, *, confirm: bool = False, csrf: bool = True
+) -> httpx.Response:
+    data = {"document": "123/BC-UBND", "received_on": received, "note": ""}
+    if confirm:
+        data["confirm"] = "1"
+    if csrf:
+        data["csrftoken"] = token(client, f"/nhiem-vu/{task}")
+    return client.post(f"/nhiem-vu/{task}/bao-cao", data=data)
+
+
+# --- login and the gate ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["/", "/bang-theo-doi", "/bang-theo-doi?format=csv", "/nhiem-vu/1"]
+)
+def test_every_page_redirects_to_the_login_form_when_logged_out(
+    client: TestClient, page: str
+) -> None:
+    got = client.get(page)
+    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+    assert client.get("/dang-nhap").status_code == 200
+    assert client.get("/static/dondoc.css").status_code == 200
+
+
+def test_login_opens_the_board_and_is_an_event_with_the_users_name(
+    client: TestClient, db_url: str
+) -> None:
+    got = login(client)
+    assert got.status_code == 303 and got.headers["location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "<h1>Tổng quan</h1>" in page.text and "lan" in page.text and "Đăng xuất" in page.text
+    for label in ("Tổng quan", "Bảng theo dõi", "Tải về"):
+        assert f">{label}</a>" in page.text
+    assert ("lan", None) in events(db_url, "login")
+    session = next(h for h in got.headers.get_list("set-cookie") if "dondoc_session=" in h)
+    assert "httponly" in session.lower() and "samesite=lax" in session.lower()
+    assert "max-age=28800" in session.lower()  # 8 hours
+
+
+@pytest.mark.parametrize(
+    ("name", "password"), [("lan", "sai-mat-khau"), ("ai-do", PASSWORD), ("cu", PASSWORD)]
+)
+def test_a_wrong_password_an_unknown_or_disabled_user_cannot_log_in(
+    client: TestClient, db_url: str, name: str, password: str
+) -> None:
+    got = login(client, name, password)
+    assert got.status_code == 400
+    assert "không đúng" in got.text
+    assert client.get("/").status_code == 303
+    assert events(db_url, "login") == []
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    login(client)
+    got = client.post("/dang-xuat", data={"csrftoken": token(client, "/")})
+    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+    assert client.get("/").status_code == 303
+
+
+# --- CSRF, roles, security headers ----------------------------------------------------------
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    before = snapshot(db_url)
+    got = record(client, task, "27/11/2026", csrf=False)
+    assert got.status_code == 403
+    forged = client.post(
+        f"/nhiem-vu/{task}/bao-cao",
+        data={"document": "1/BC", "received_on": "27/11/2026", "csrftoken": "forged"},
+    )
+    assert forged.status_code == 403
+    assert snapshot(db_url) == before
+
+
+def test_a_login_post_without_the_token_is_refused_even_without_cookies(
+    db_url: str, clock: None
+) -> None:
+    fresh = make_client(db_url)
+    got = fresh.post("/dang-nhap", data={"username": "lan", "password": PASSWORD})
+    assert got.status_code == 403
+
+
+def test_a_viewer_sees_no_form_and_cannot_record(client: TestClient, db_url: str) -> None:
+    login(client, "minh")
+    task = task_id(db_url, "79")
+    page = client.get(f"/nhiem-vu/{task}")
+    assert page.status_code == 200 and "bao-cao" not in page.text
+    before = snapshot(db_url)
+    got = record(client, task, "27/11/2026")
+    assert got.status_code == 403
+    withdrawn = client.post(
+        f"/nhiem-vu/{task}/rut-bao-cao",
+        data={"reason": "x", "csrftoken": token(client, f"/nhiem-vu/{task}")},
+    )
+    assert withdrawn.status_code == 403
+    assert snapshot(db_url) == before
+
+
+@pytest.mark.parametrize("page", ["/dang-nhap", "/", "/bang-theo-doi"])
+def test_security_headers_on_every_page(client: TestClient, page: str) -> None:
+    login(client)
+    got = client.get(page)
+    assert got.status_code == 200
+    assert got.headers["content-security-policy"].startswith("default-src 'self'")
+    assert got.headers["x-frame-options"] == "DENY"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert got.headers["referrer-policy"] == "same-origin"
+
+
+def test_the_session_secret_is_kept_in_data_web_secret_mode_0600(workdir: Path) -> None:
+    from dondoc.web.app import web_secret
+
+    first = web_secret()
+    path = workdir / "data" / "web_secret"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert web_secret() == first and len(first) >= 32
+
+
+# --- record and withdraw --------------------------------------------------------------------
+
+
+def test_recording_closes_the_row_on_time_at_once_without_a_sweep(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    got = record(client, task, "27/11/2026")
+    assert got.status_code == 303
+    page = client.get(got.headers["location"])
+    assert "Đã ghi nhận: hoàn thành đúng hạn" in page.text
+    board = client.get("/bang-theo-doi?period=2026&obligation=annual-report&q=ho+chi+minh").text
+    row = board[board.find('<tr data-agency="79"') :]
+    assert 'status-done_on_time">Hoàn thành đúng hạn' in row[: row.find("</tr>")]
+    assert "123/BC-UBND" in row[: row.find("</tr>")]
+    assert ("lan", "done_on_time") in events(db_url, "submission")
+
+
+def test_recording_after_the_deadline_closes_late(db_url: str) -> None:
+    with time_machine.travel(dt.datetime(2026, 12, 20, 10, 0, tzinfo=HCM), tick=True):
+        client = make_client(db_url)
+        login(client)
+        task = task_id(db_url, "01")
+        got = record(client, task, "2026-12-15")
+        assert got.status_code == 303
+        assert "Đã ghi nhận: hoàn thành quá hạn" in client.get(got.headers["location"]).text
+
+
+def test_a_future_received_date_is_refused_in_vietnamese_unless_confirmed(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    before = snapshot(db_url)
+    got = record(client, task, "01/12/2026")
+    assert got.status_code == 400
+    assert "Ngày nhận 01/12/2026 sau ngày hôm nay (27/11/2026)" in got.text
+    assert snapshot(db_url) == before
+    confirmed = record(client, task, "01/12/2026", confirm=True)
+    assert confirmed.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("received", "message"),
+    [
+        ("01/01/2016", "Ngày nhận 01/01/2016 trước ngày ban hành chỉ thị (02/08/2016)"),
+        ("31/02/2026", "Ngày nhận «31/02/2026» không phải là một ngày hợp lệ"),
+    ],
+)
+def test_a_received_date_before_the_directive_or_not_a_date_is_refused(
+    client: TestClient, db_url: str, received: str, message: str
+) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    before = snapshot(db_url)
+    got = record(client, task, received, confirm=True)
+    assert got.status_code == 400 and message in got.text
+    assert snapshot(db_url) == before
+
+
+def test_a_duplicate_is_refused_and_a_withdrawal_reopens_the_task(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    assert record(client, task, "27/11/2026").status_code == 303
+    # The page of a closed task offers only the withdrawal; a replayed record is refused.
+    before = snapshot(db_url)
+    again = record(client, task, "27/11/2026")
+    assert again.status_code == 400 and "đã có báo cáo được ghi nhận" in again.text
+    assert snapshot(db_url) == before
+    got = client.post(
+        f"/nhiem-vu/{task}/rut-bao-cao",
+        data={"reason": "Nhầm cơ quan", "csrftoken": token(client, f"/nhiem-vu/{task}")},
+    )
+    assert got.status_code == 303
+    assert "Đã rút báo cáo" in client.get(f"/nhiem-vu/{task}").text
+    assert ("lan", "due_soon") in events(db_url, "withdrawal")
+
+
+# --- the board ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["ho chi minh", "Hồ Chí Minh", "HO CHI MINH"])
+def test_search_ignores_accents(client: TestClient, query: str) -> None:
+    login(client)
+    got = client.get("/bang-theo-doi", params={"period": "2026", "q": query})
+    assert set(board_agencies(got.text)) == {"79"}
+
+
+def test_search_folds_d_bar(client: TestClient) -> None:
+    login(client)
+    got = client.get("/bang-theo-doi", params={"period": "2026", "q": "da nang"})
+    found = set(board_agencies(got.text))
+    assert found == {"48"}
+
+
+def test_filters_are_url_query_parameters(client: TestClient) -> None:
+    login(client)
+    every = board_agencies(client.get("/bang-theo-doi?period=2026&obligation=annual-report").text)
+    assert len(every) == 50
+    ministries = board_agencies(
+        client.get("/bang-theo-doi?period=2026&obligation=annual-report&group=ministries").text
+    )
+    assert 0 < len(ministries) < 50 and "BXD" in ministries and "79" not in ministries
+    none = client.get("/bang-theo-doi?period=2026&status=overdue").text
+    assert board_agencies(none) == [] and "Không có nhiệm vụ nào phù hợp" in none
+    soon = client.get("/bang-theo-doi?period=2026&status=due_soon").text
+    assert len(board_agencies(soon)) == 50
+    assert '<option value="due_soon" selected>' in soon  # the form shows the URL's filter
+
+
+def test_undated_obligations_are_shown_apart(client: TestClient) -> None:
+    login(client)
+    html = client.get("/bang-theo-doi?period=2026").text
+    assert "Nhiệm vụ không có thời hạn" in html
+    assert len(board_agencies(html, "board-undated")) == 50
+    dated = html[html.find('id="board"') : html.find('id="board-undated"')]
+    # The dated table holds the annual report only; every one of its rows has a due date.
+    assert len(board_agencies(html)) == 50
+    assert dated.count("<td>09/12/2026</td>") == 50
+
+
+def test_the_csv_link_gives_the_same_view(client: TestClient) -> None:
+    login(client)
+    page = client.get("/bang-theo-doi?period=2026&q=ho+chi+minh").text
+    assert "format=csv" in page
+    got = client.get("/bang-theo-doi?period=2026&q=ho+chi+minh&format=csv")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    lines = got.text.strip().split("\n")
+    assert lines[0].startswith("agency,agency_name,")
+    assert len(lines) == 3 and all(line.startswith("79,") for line in lines[1:])
+
+
+def test_overview_counts_by_status_and_links_to_the_board(client: TestClient) -> None:
+    login(client)
+    html = client.get("/").text
+    assert "24/CT-TTg · kỳ 2026" in html
+    assert 'status-due_soon">Sắp đến hạn</span>' in html
+    assert "/bang-theo-doi?directive=24/CT-TTg&amp;period=2026" in html
+
+
+@pytest.mark.postgres
+def test_login_and_record_on_postgresql(postgres_url: str, workdir: Path) -> None:
+    from dondoc.db import get_engine, transaction
+    from dondoc.web.accounts import add_user
+
+    env = {"DONDOC_DATABASE_URL": postgres_url}
+    done = run_dondoc("init", "--at", INIT_AT, env=env, cwd=workdir)
+    assert done.code == 0, done.err
+    with transaction(get_engine(postgres_url)) as session:
+        add_user(session, name="lan", password=PASSWORD, role="coordinator", actor="test")
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    with time_machine.travel(NOW, tick=True):
+        client = make_client(postgres_url)
+        assert login(client).status_code == 303
+        task = task_id(url, "79")
+        assert record(client, task, "27/11/2026").status_code == 303
+        assert "status-done_on_time" in client.get("/bang-theo-doi?period=2026&q=ho chi minh").text
