@@ -432,3 +432,32 @@ def test_login_and_record_on_postgresql(postgres_url: str, workdir: Path) -> Non
         task = task_id(url, "79")
         assert record(client, task, "27/11/2026").status_code == 303
         assert "status-done_on_time" in client.get("/bang-theo-doi?period=2026&q=ho chi minh").text
+
+
+# --- downloads and error pages --------------------------------------------------------------
+
+
+def test_downloads_give_the_synthesis_xlsx_and_ics_feeds(client: TestClient) -> None:
+    login(client)
+    page = client.get("/tai-ve?directive=24/CT-TTg&period=2026")
+    assert page.status_code == 200 and "<h1>Tải về</h1>" in page.text
+    assert "/tai-ve/tong-hop.xlsx?directive=24/CT-TTg&amp;period=2026" in page.text
+    xlsx = client.get("/tai-ve/tong-hop.xlsx", params={"directive": "24/CT-TTg", "period": "2026"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert "tong-hop-24-CT-TTg-2026.xlsx" in xlsx.headers["content-disposition"]
+    ics = client.get("/tai-ve/lich.ics", params={"agency": "79"})
+    assert ics.status_code == 200 and ics.text.startswith("BEGIN:VCALENDAR")
+    assert client.get("/tai-ve/lich.ics", params={"directive": "24/CT-TTg"}).status_code == 200
+    missing = client.get("/tai-ve/tong-hop.xlsx", params={"directive": "99/XX", "period": "2026"})
+    assert missing.status_code == 404 and "99/XX" in missing.text
+
+
+def test_error_pages_are_vietnamese_pages_with_the_nav(client: TestClient) -> None:
+    login(client, "minh")
+    missing = client.get("/nhiem-vu/999999")
+    assert missing.status_code == 404
+    assert "<h1>Không tìm thấy</h1>" in missing.text and "999999" in missing.text
+    refused = client.post(
+        "/nhiem-vu/1/bao-cao", data={"csrftoken": token(client, "/"), "document": "1/BC"}
+    )
+    assert refused.status_code == 403 and "Chỉ điều phối viên" in refused.text

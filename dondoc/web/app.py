@@ -7,14 +7,18 @@ import secrets
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dondoc.config.settings import Settings, get_settings
-from dondoc.web import auth, board, overview, task
+from dondoc.web import auth, board, downloads, overview, task
+from dondoc.web.common import render
 
 SESSION_HOURS = 8
 SECRET_ENV = "DONDOC_WEB_SECRET"
@@ -63,6 +67,24 @@ def web_secret(path: Path = SECRET_FILE) -> str:
     return value
 
 
+ERROR_TITLES = {
+    403: "Không được phép",
+    404: "Không tìm thấy",
+    405: "Không được phép",
+}
+
+
+async def _error_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = ERROR_TITLES.get(exc.status_code, "Có lỗi")
+    detail = exc.detail if exc.detail and exc.detail != title else "Trang này không dùng được."
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        detail = "Không có trang này."
+    if exc.status_code == 403 and exc.detail == "Forbidden":
+        detail = "Tài khoản của bạn không được làm việc này."
+    return render(request, "error.html", status_code=exc.status_code, title=title, detail=detail)
+
+
 def create_app(settings: Settings | None = None, secret: str | None = None) -> ASGIApp:
     from asgi_csrf import asgi_csrf
 
@@ -74,8 +96,10 @@ def create_app(settings: Settings | None = None, secret: str | None = None) -> A
             *overview.routes,
             *board.routes,
             *task.routes,
+            *downloads.routes,
             Mount("/static", app=static, name="static"),
         ],
+        exception_handlers={HTTPException: _error_page},
         middleware=[
             Middleware(
                 SessionMiddleware,
