@@ -461,3 +461,93 @@ def test_error_pages_are_vietnamese_pages_with_the_nav(client: TestClient) -> No
         "/nhiem-vu/1/bao-cao", data={"csrftoken": token(client, "/"), "document": "1/BC"}
     )
     assert refused.status_code == 403 and "Chỉ điều phối viên" in refused.text
+
+
+# --- dondoc web and dondoc up ---------------------------------------------------------------
+
+
+def _wait_for(url: str, proc: object, log: Path, timeout: float = 90) -> httpx.Response:
+    import subprocess
+    import time
+
+    from tests.prefect_server import _tail
+
+    assert isinstance(proc, subprocess.Popen)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"exited {proc.returncode}:\n{_tail(log)}", pytrace=False)
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer:\n{_tail(log)}", pytrace=False)
+
+
+def test_dondoc_web_prints_its_address_first_and_serves_on_loopback(
+    template_db: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    from tests.prefect_server import _clean_env, _free_port, _start, _stop
+
+    shutil.copy(template_db, tmp_path / "dondoc.db")
+    env = {**_clean_env(), "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'dondoc.db'}"}
+    port = _free_port()
+    log = tmp_path / "web.log"
+    proc = _start(
+        [sys.executable, "-m", "dondoc.cli", "web", "--port", str(port)], env, tmp_path, log
+    )
+    try:
+        got = _wait_for(f"http://127.0.0.1:{port}/dang-nhap", proc, log)
+        assert got.status_code == 200 and "<h1>Đăng nhập</h1>" in got.text
+        assert got.headers["x-frame-options"] == "DENY"
+        first = log.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"Bảng theo dõi: http://127.0.0.1:{port}/"
+        assert stat.S_IMODE((tmp_path / "data" / "web_secret").stat().st_mode) == 0o600
+    finally:
+        _stop(proc)
+
+
+def test_dondoc_up_starts_the_board_and_prints_its_address_first(
+    template_db: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    from tests.prefect_server import _clean_env, _free_port, _start, _stop, _tail
+
+    shutil.copy(template_db, tmp_path / "dondoc.db")
+    env = {
+        **_clean_env(),
+        "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'dondoc.db'}",
+        "PREFECT_HOME": str(tmp_path / "home"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
+    }
+    port, web_port = _free_port(), _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "dondoc.cli",
+        "up",
+        "--port",
+        str(port),
+        "--web-port",
+        str(web_port),
+    ]
+    log = tmp_path / "up.log"
+    proc = _start(cmd, env, tmp_path, log)
+    try:
+        got = _wait_for(f"http://127.0.0.1:{web_port}/dang-nhap", proc, log)
+        assert got.status_code == 200
+        lines = log.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == f"Bảng theo dõi: http://127.0.0.1:{web_port}/", _tail(log)
+        import time
+
+        deadline = time.monotonic() + 120
+        while "dondoc is running" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline and proc.poll() is None, _tail(log)
+            time.sleep(0.5)
+        assert f"Bảng theo dõi: http://127.0.0.1:{web_port}/" in _tail(log)
+    finally:
+        _stop(proc)

@@ -17,6 +17,7 @@ from dondoc.errors import InputError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
+DEFAULT_WEB_PORT = 8080
 AUTH_SETTING = "PREFECT_SERVER_API_AUTH_STRING"
 
 
@@ -84,6 +85,28 @@ def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen[bytes]) ->
     raise RuntimeError(f"the Prefect server at {api_url} did not become healthy in {timeout:.0f}s")
 
 
+def wait_web(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+    """Until the web board answers its login page (it needs no Prefect server)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the web board exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}dang-nhap", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the web board at {url} did not answer in {timeout:.0f}s")
+
+
+def local_url(host: str, port: int) -> str:
+    """Where this machine reaches a server listening on ``host`` (any address: loopback)."""
+    name = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{'[' + name + ']' if ':' in name else name}:{port}/"
+
+
 def _stop(proc: subprocess.Popen[bytes], name: str) -> None:
     if proc.poll() is None:
         print(f"stopping {name} ...", flush=True)
@@ -106,31 +129,43 @@ def _interrupt_on_signals() -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Server first, then `dondoc serve`; on Ctrl-C stop serve first, then the server.
+def run_main_job(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, web_port: int = DEFAULT_WEB_PORT
+) -> int:
+    """The web board first (it prints its address, the first line a user reads), then the
+    Prefect server, then `dondoc serve`; on Ctrl-C stop them in the reverse order.
 
     The children run in sessions of their own so that a Ctrl-C reaches only this process,
     which then stops them in order (a terminal would signal all of them at once)."""
     _interrupt_on_signals()
     env = prefect_env(host, port, Path.cwd() / ".prefect")
     api = env["PREFECT_API_URL"]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+    web = subprocess.Popen(
+        [sys.executable, "-m", "dondoc.cli", "web", "--host", host, "--port", str(web_port)],
         env=env,
         start_new_session=True,
     )
+    server: subprocess.Popen[bytes] | None = None
     serve: subprocess.Popen[bytes] | None = None
     try:
+        wait_web(local_url(host, web_port), 60, web)
+        prefect = ["server", "start", "--host", host, "--port", str(port)]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "prefect", *prefect],
+            env=env,
+            start_new_session=True,
+        )
         wait_healthy(api, 90, server)
         serve = subprocess.Popen(
             [sys.executable, "-m", "dondoc.cli", "serve"], env=env, start_new_session=True
         )
         print(
-            f"dondoc is running. Dashboard: http://{host}:{port}  "
-            f"(PREFECT_API_URL={api}; Ctrl-C stops)",
+            f"dondoc is running. Bảng theo dõi: {local_url(host, web_port)}  "
+            f"Dashboard: http://{host}:{port}  (PREFECT_API_URL={api}; Ctrl-C stops)",
             flush=True,
         )
-        while server.poll() is None and serve.poll() is None:
+        children = (web, server, serve)
+        while all(child.poll() is None for child in children):
             time.sleep(1)
         return 1
     except KeyboardInterrupt:
@@ -138,4 +173,6 @@ def run_main_job(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     finally:
         if serve is not None:
             _stop(serve, "dondoc serve")
-        _stop(server, "the Prefect server")
+        if server is not None:
+            _stop(server, "the Prefect server")
+        _stop(web, "the web board")

@@ -41,6 +41,7 @@ def run_deployment(
 def up(
     host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Dashboard and API port.")] = 4200,
+    web_port: Annotated[int, typer.Option(help="Port of the web board (Bảng theo dõi).")] = 8080,
     insecure: Annotated[
         bool,
         typer.Option(
@@ -49,11 +50,12 @@ def up(
         ),
     ] = False,
 ) -> None:
-    """The main job: start a local Prefect server (dashboard) and `dondoc serve`. Beyond
-    loopback it needs PREFECT_SERVER_API_AUTH_STRING=user:password (basic auth)."""
+    """The main job: the web board (its address printed first), a local Prefect server
+    (dashboard) and `dondoc serve`. Beyond loopback it needs
+    PREFECT_SERVER_API_AUTH_STRING=user:password (basic auth)."""
     from dondoc.cli.platform import check_exposure, run_main_job
 
     warning = check_exposure(host, insecure=insecure, env=os.environ)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
-    raise typer.Exit(run_main_job(host, port))
+    raise typer.Exit(run_main_job(host, port, web_port))
