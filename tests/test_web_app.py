@@ -44,6 +44,15 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         add_user(session, name="minh", password=PASSWORD, role="viewer", actor="test")
         add_user(session, name="cu", password=PASSWORD, role="coordinator", actor="test")
         disable_user(session, name="cu", actor="test")
+    contacts = folder / "contacts.csv"
+    contacts.write_text(
+        "agency,channel,target,role,name\n79,email,vanthu@hochiminhcity.gov.vn,focal,Văn thư\n",
+        encoding="utf-8",
+    )
+    from dondoc.config.settings import Settings
+    from dondoc.service import import_contacts_file
+
+    import_contacts_file(Settings(database_url=url), contacts, replace=False)
     get_engine(url).dispose()
     get_engine.cache_clear()
     return folder / "dondoc.db"
@@ -432,6 +441,22 @@ def test_login_and_record_on_postgresql(postgres_url: str, workdir: Path) -> Non
         task = task_id(url, "79")
         assert record(client, task, "27/11/2026").status_code == 303
         assert "status-done_on_time" in client.get("/bang-theo-doi?period=2026&q=ho chi minh").text
+
+
+def test_the_agency_page_shows_tasks_contacts_and_history(client: TestClient, db_url: str) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    assert record(client, task, "27/11/2026").status_code == 303
+    board = client.get("/bang-theo-doi?period=2026&q=ho chi minh").text
+    assert 'href="/co-quan/79"' in board
+    page = client.get("/co-quan/79")
+    assert page.status_code == 200
+    assert "<h1>Ủy ban nhân dân Thành phố Hồ Chí Minh</h1>" in page.text
+    assert f'href="/nhiem-vu/{task}"' in page.text and "status-done_on_time" in page.text
+    assert "vanthu@hochiminhcity.gov.vn" in page.text
+    assert "123/BC-UBND, nhận ngày 27/11/2026" in page.text  # the audit trail, actor lan
+    assert "<td>lan</td>" in page.text
+    assert client.get("/co-quan/KHONG-CO").status_code == 404
 
 
 # --- downloads and error pages --------------------------------------------------------------

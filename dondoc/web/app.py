@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dondoc.config.settings import Settings, get_settings
-from dondoc.web import auth, board, downloads, overview, task
+from dondoc.web import agency, auth, board, downloads, overview, task
 from dondoc.web.common import render
 
 SESSION_HOURS = 8
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, secret: str | None = None) -> A
             *board.routes,
             *task.routes,
             *downloads.routes,
+            *agency.routes,
             Mount("/static", app=static, name="static"),
         ],
         exception_handlers={HTTPException: _error_page},
