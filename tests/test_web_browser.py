@@ -1,0 +1,355 @@
+"""The coordinator's web board in headless Chromium, as its users meet it: `dondoc web` started as
+a user starts it (tests/web_harness.py), every page shot at 1440×900 and on a phone (390×844) and
+checked by axe-core, and the issue's scenario: log in, find who is overdue, search without
+accents, record a report and see at once whether it closed on time, download the synthesis, log
+out; a viewer cannot record, and a form without its CSRF token is refused.
+
+Chromium is Debian's (`make browser`), axe-core comes from npm (`make axe`); Playwright only
+drives the browser and never downloads one of its own. Screenshots go to build/screenshots/
+(the path is printed; `pytest -s` shows it)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web_harness import (
+    COORDINATOR,
+    DIRECTIVE,
+    PERIOD,
+    VIEWER,
+    Account,
+    WebBoard,
+    running_board,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "build" / "screenshots"
+TIMEOUT_MS = 20_000
+VIEWPORTS = {"1440x900": (1440, 900), "390x844": (390, 844)}
+BOARD_QUERY = f"directive={DIRECTIVE}&period={PERIOD}"
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebBoard]:
+    with running_board(tmp_path_factory.mktemp("web")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser`"
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=TIMEOUT_MS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {SHOTS}")
+    return SHOTS
+
+
+def new_context(browser: Browser, board: WebBoard, size: str = "1440x900") -> BrowserContext:
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(
+        base_url=board.url,
+        viewport={"width": width, "height": height},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, board: WebBoard) -> Iterator[BrowserContext]:
+    context = new_context(browser, board)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def log_in(page: Page, account: Account) -> None:
+    page.goto("/dang-nhap")
+    page.locator("input[name=username]").fill(account.name)
+    page.locator("input[name=password]").fill(account.password)
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations of impact serious or critical on the page as it is now."""
+    assert AXE.exists(), f"{AXE} is missing: run `make axe`"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: the page's CSP (no inline script) still holds.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:5]]
+        lines.append(f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}x: {targets})")
+    return "\n".join(lines)
+
+
+def no_page_scroll_sideways(page: Page) -> None:
+    """Nothing cut off or pushing the page sideways: wide tables scroll inside their own box."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"{page.url}: the page is {overflow}px wider than the window"
+
+
+def task_link(page: Page, agency: str) -> str:
+    """The address of the annual report task of ``agency`` on the board."""
+    page.goto(f"/bang-theo-doi?{BOARD_QUERY}&obligation=annual-report")
+    link = page.locator(f'#board tr[data-agency="{agency}"] a[href*="/nhiem-vu/"]').first
+    href = link.get_attribute("href")
+    assert href, f"no task link in the board row of {agency}"
+    return href
+
+
+# --- every page: screenshots at both sizes, no serious accessibility violation ----------------
+
+PAGES = {
+    "dang-nhap": "/dang-nhap",
+    "tong-quan": "/",
+    "bang-theo-doi": f"/bang-theo-doi?{BOARD_QUERY}",
+    "nhiem-vu-48": "task:48",  # overdue: the record form
+    "nhiem-vu-79": "task:79",  # on time, recorded by the CLI: the withdraw form
+    "tai-ve": "/tai-ve",
+}
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_looks_right_and_passes_axe(
+    browser: Browser, board: WebBoard, shots: Path, name: str, size: str
+) -> None:
+    context = new_context(browser, board, size)
+    try:
+        page = context.new_page()
+        if name != "dang-nhap":
+            log_in(page, COORDINATOR)
+        target = PAGES[name]
+        if target.startswith("task:"):
+            target = task_link(page, target.removeprefix("task:"))
+        response = page.goto(target)
+        assert response is not None and response.status == 200, f"{target}: {response}"
+        page.wait_for_load_state("networkidle")
+        path = shots / f"{name}-{size}.png"
+        page.screenshot(path=str(path), full_page=True)
+
+        expect(page.locator("main")).to_have_count(1)
+        expect(page.locator("h1")).to_have_count(1)
+        assert page.evaluate("document.documentElement.lang") == "vi"
+        if name != "dang-nhap":
+            nav = page.get_by_role("navigation")
+            for label in ("Tổng quan", "Bảng theo dõi", "Tải về"):
+                expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+            expect(page.get_by_role("banner")).to_contain_text(COORDINATOR.name)
+        no_page_scroll_sideways(page)
+        violations = serious_violations(page)
+        assert not violations, f"{target} at {size} ({path}):\n{describe(violations)}"
+    finally:
+        context.close()
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(context: BrowserContext) -> None:
+    page = context.new_page()
+    for path in ("/", f"/bang-theo-doi?{BOARD_QUERY}", "/co-quan/79", "/tai-ve"):
+        page.goto(path)
+        expect(page).to_have_url(re.compile(r"/dang-nhap"))
+        expect(page.locator("input[name=username]")).to_be_visible()
+
+
+def test_wrong_password_is_refused_in_vietnamese(context: BrowserContext) -> None:
+    page = context.new_page()
+    page.goto("/dang-nhap")
+    page.locator("input[name=username]").fill(COORDINATOR.name)
+    page.locator("input[name=password]").fill("not-the-password")
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "/dang-nhap" in page.url
+    expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("mật khẩu", ignore_case=True)
+
+
+# --- the issue's scenario -------------------------------------------------------------------------
+
+
+def board_status(board: WebBoard, agency: str) -> str:
+    """The annual report's status of ``agency`` as the CLI reads it from the database."""
+    shown = board.cli(
+        "status", "--period", PERIOD, "--obligation", "annual-report", "--format", "json"
+    )
+    assert shown.code == 0, shown.err
+    rows = [r for r in json.loads(shown.out) if r["agency"] == agency]
+    assert len(rows) == 1, rows
+    return str(rows[0]["status"])
+
+
+def test_coordinator_finds_the_overdue_records_a_report_downloads_and_logs_out(
+    context: BrowserContext, board: WebBoard, shots: Path
+) -> None:
+    page = context.new_page()
+
+    # Not logged in: the first page sends to the login form.
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap"))
+    log_in(page, COORDINATOR)
+    expect(page.locator("h1")).to_contain_text("Tổng quan")
+
+    # From the first page, to the overdue agencies of 24/CT-TTg 2026.
+    overdue = page.locator("main a[href*='status=overdue']").first
+    overdue.click()
+    expect(page).to_have_url(re.compile(r"/bang-theo-doi\?.*status=overdue"))
+    rows = page.locator("#board tbody tr[data-agency]")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 40, rows.count()
+    expect(rows.locator(".status-overdue")).to_have_count(rows.count())
+    expect(page.locator('#board tr[data-agency="79"]')).to_have_count(0)  # on time, by the CLI
+
+    # An unaccented search finds Hà Nội, and the URL keeps the view.
+    page.locator("input[name=q]").fill("ha noi")
+    page.locator("input[name=q]").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=ha(\+|%20)noi"))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-agency", "01")
+    expect(rows.first).to_contain_text("Hà Nội")
+    page.screenshot(path=str(shots / "scenario-1-search.png"), full_page=True)
+
+    # The task's page: record the report; it closes on time at once, without a sweep.
+    rows.first.locator("a[href*='/nhiem-vu/']").first.click()
+    expect(page).to_have_url(re.compile(r"/nhiem-vu/\d+"))
+    task_url = page.url
+    page.locator("input[name=document]").fill("125/BC-UBND")
+    page.locator("input[name=received_on]").fill("20/11/2026")
+    page.locator("form[action$='/bao-cao'] [type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("main .status-done_on_time").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Hoàn thành đúng hạn")
+    expect(page.locator("main")).to_contain_text("125/BC-UBND")
+    page.screenshot(path=str(shots / "scenario-2-recorded.png"), full_page=True)
+    assert board_status(board, "01") == "done_on_time"
+
+    # The board says so too.
+    page.goto(f"/bang-theo-doi?{BOARD_QUERY}&obligation=annual-report&q=ha+noi")
+    expect(page.locator('#board tr[data-agency="01"] .status-done_on_time')).to_be_visible()
+
+    # The synthesis workbook: a real XLSX with Hà Nội's report in it.
+    page.get_by_role("navigation").get_by_role("link", name="Tải về", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Tải về")
+    page.get_by_label("Chỉ thị", exact=True).select_option(DIRECTIVE)
+    page.get_by_label("Kỳ", exact=True).select_option(PERIOD)
+    page.get_by_role("button", name="Chọn").click()
+    expect(page.locator("main h2").first).to_contain_text(f"{DIRECTIVE} · kỳ {PERIOD}")
+    with page.expect_download() as download_info:
+        page.locator("main a[href*='xlsx']").first.click()
+    download = download_info.value
+    saved = shots.parent / "downloads" / download.suggested_filename
+    download.save_as(saved)
+    data = saved.read_bytes()
+    assert data[:4] == b"PK\x03\x04", data[:16]
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    cells = {
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+    assert "125/BC-UBND" in cells, sorted(cells)[:50]
+
+    # Log out: the pages are closed again.
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/dang-nhap"))
+    page.goto(task_url)
+    expect(page).to_have_url(re.compile(r"/dang-nhap"))
+
+
+def csrf_cookie(context: BrowserContext) -> str:
+    tokens = [c.get("value", "") for c in context.cookies() if c.get("name") == "csrftoken"]
+    assert tokens and tokens[0], f"no csrftoken cookie: {context.cookies()}"
+    return tokens[0]
+
+
+def test_viewer_sees_no_record_form_and_a_direct_post_is_refused(
+    context: BrowserContext, board: WebBoard
+) -> None:
+    page = context.new_page()
+    log_in(page, VIEWER)
+    task = task_link(page, "48")
+    page.goto(task)
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("form[action$='/bao-cao']")).to_have_count(0)
+    expect(page.locator("input[name=document]")).to_have_count(0)
+
+    # With a valid CSRF token, the role alone refuses it.
+    response = context.request.post(
+        f"{task}/bao-cao",
+        form={
+            "csrftoken": csrf_cookie(context),
+            "document": "9/BC-UBND",
+            "received_on": "20/11/2026",
+        },
+        max_redirects=0,
+    )
+    assert response.status == 403, (response.status, response.text()[:500])
+    assert board_status(board, "48") == "overdue"
+
+
+def test_a_form_without_its_csrf_token_is_refused(context: BrowserContext, board: WebBoard) -> None:
+    page = context.new_page()
+    log_in(page, COORDINATOR)
+    task = task_link(page, "48")
+    response = context.request.post(
+        f"{task}/bao-cao",
+        form={"document": "9/BC-UBND", "received_on": "20/11/2026"},
+        max_redirects=0,
+    )
+    assert response.status == 403, (response.status, response.text()[:500])
+    assert board_status(board, "48") == "overdue"
+
+    # Nor can a login be forced without the token.
+    anonymous = context.browser.new_context(base_url=board.url) if context.browser else None
+    assert anonymous is not None
+    try:
+        refused = anonymous.request.post(
+            "/dang-nhap",
+            form={"username": COORDINATOR.name, "password": COORDINATOR.password},
+            max_redirects=0,
+        )
+        assert refused.status == 403, (refused.status, refused.text()[:500])
+    finally:
+        anonymous.close()
