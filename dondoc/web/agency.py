@@ -50,7 +50,7 @@ async def agency_page(request: Request) -> Response:
             ).scalars()
         )
         messages = session.execute(
-            select(Notification, Contact, Task.period, Obligation.title)
+            select(Notification, Contact, col(Task.period), col(Obligation.title))
             .join(Contact, col(Contact.id) == col(Notification.contact_id))
             .join(Task, col(Task.id) == col(Notification.task_id))
             .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
