@@ -403,6 +403,9 @@ def test_undated_obligations_are_shown_apart(client: TestClient) -> None:
     # The dated table holds the annual report only; every one of its rows has a due date.
     assert len(board_agencies(html)) == 50
     assert dated.count("<td>09/12/2026</td>") == 50
+    undated = html[html.find('id="board-undated"') :]
+    assert undated.count('status-undated">Không có thời hạn') == 50
+    assert "Chưa đến hạn" not in undated
 
 
 def test_the_csv_link_gives_the_same_view(client: TestClient) -> None:
