@@ -459,6 +459,8 @@ def test_the_agency_page_shows_tasks_contacts_and_history(client: TestClient, db
     assert "vanthu@hochiminhcity.gov.vn" in page.text
     assert "123/BC-UBND, nhận ngày 27/11/2026" in page.text  # the audit trail, actor lan
     assert "<td>lan</td>" in page.text
+    assert "<td>Ghi nhận báo cáo</td>" in page.text  # event kinds in Vietnamese
+    assert re.search(r"<td>27/11/2026 1\d:\d\d</td>", page.text)  # local time
     assert client.get("/co-quan/KHONG-CO").status_code == 404
 
 

@@ -31,7 +31,40 @@ def dmy(value: dt.date | dt.datetime | None) -> str:
     return "" if value is None else f"{value:%d/%m/%Y}"
 
 
+# The audit trail's event kinds, as the coordinator reads them.
+EVENT_KINDS_VI = {
+    "assigned": "Giao nhiệm vụ",
+    "status": "Đổi tình trạng",
+    "submission": "Ghi nhận báo cáo",
+    "withdrawal": "Rút báo cáo",
+    "transferred": "Chuyển cho cơ quan kế thừa",
+    "contact_flagged": "Đầu mối bị đánh dấu lỗi",
+    "contacts_import": "Nhập danh sách đầu mối",
+    "load": "Nạp chỉ thị",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập không thành công",
+    "user_add": "Thêm tài khoản",
+    "user_disable": "Khoá tài khoản",
+    "notification_sent": "Đã gửi thông báo",
+    "notification_given_up": "Ngừng gửi thông báo",
+    "notification_queued": "Gửi thông báo lỗi, sẽ thử lại",
+}
+
+
+def event_kind_vi(kind: str) -> str:
+    return EVENT_KINDS_VI.get(kind, kind)
+
+
+def dmy_time(value: dt.datetime | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
+    """An instant in local time: 27/11/2026 09:00."""
+    from zoneinfo import ZoneInfo
+
+    return "" if value is None else f"{value.astimezone(ZoneInfo(tz)):%d/%m/%Y %H:%M}"
+
+
 TEMPLATES.filters["dmy"] = dmy
+TEMPLATES.filters["dmy_time"] = dmy_time
+TEMPLATES.filters["event_kind"] = event_kind_vi
 TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI
 
 
@@ -83,6 +116,7 @@ def render(request: Request, name: str, status_code: int = 200, **values: Any) -
         user=current_user(request),
         csrftoken=token() if callable(token) else "",
         path=request.url.path,
+        tz=settings_of(request).timezone,
         flash=request.session.pop("flash", None),
         **values,
     )
