@@ -211,6 +211,18 @@ def test_a_wrong_password_an_unknown_or_disabled_user_cannot_log_in(
     assert events(db_url, "login") == []
 
 
+def test_disabling_an_account_ends_its_open_session(client: TestClient, db_url: str) -> None:
+    from dondoc.db import get_engine, transaction
+    from dondoc.web.accounts import disable_user
+
+    login(client)
+    assert client.get("/bang-theo-doi").status_code == 200
+    with transaction(get_engine(db_url)) as session:
+        disable_user(session, name="lan", actor="test")
+    got = client.get("/bang-theo-doi")
+    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+
+
 def test_logout_ends_the_session(client: TestClient) -> None:
     login(client)
     got = client.post("/dang-xuat", data={"csrftoken": token(client, "/")})

@@ -7,7 +7,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dondoc.web.accounts import authenticate
+from dondoc.db import engine_for, transaction
+from dondoc.web.accounts import authenticate, find_user
 from dondoc.web.common import db, render
 
 LOGIN = "/dang-nhap"
@@ -25,10 +26,27 @@ class LoginRequired:
         if scope["type"] == "http":
             path = scope["path"]
             open_path = path == LOGIN or path.startswith("/static/")
-            if not open_path and not scope.get("session", {}).get("user"):
+            if not open_path and not _still_valid(scope):
+                scope.get("session", {}).clear()
                 await RedirectResponse(LOGIN, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _still_valid(scope: Scope) -> bool:
+    """A session names an account that still exists and is not disabled; its role is read
+    again, so disabling an account or changing its role takes effect at the next request."""
+    session = scope.get("session", {})
+    user = session.get("user")
+    if not isinstance(user, dict) or not user.get("name"):
+        return False
+    settings = scope["app"].state.settings
+    with transaction(engine_for(settings)) as db_session:
+        found = find_user(db_session, str(user["name"]))
+        if found is None or found.disabled_at is not None:
+            return False
+        session["user"] = {"name": found.name, "role": found.role}
+    return True
 
 
 async def login_form(request: Request) -> Response:
