@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,9 +43,15 @@ BOARD_QUERY = f"directive={DIRECTIVE}&period={PERIOD}"
 
 
 @pytest.fixture(scope="module")
-def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebBoard]:
-    with running_board(tmp_path_factory.mktemp("web")) as running:
-        yield running
+def board() -> Iterator[WebBoard]:
+    # A folder of its own, not pytest's tmp_path: another pytest session started meanwhile
+    # prunes old basetemps, and the server works in this one for the whole module.
+    workdir = Path(tempfile.mkdtemp(prefix="dondoc-web-"))
+    try:
+        with running_board(workdir) as running:
+            yield running
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +147,7 @@ PAGES = {
     "dang-nhap": "/dang-nhap",
     "tong-quan": "/",
     "bang-theo-doi": f"/bang-theo-doi?{BOARD_QUERY}",
+    "co-quan-79": "/co-quan/79",
     "nhiem-vu-48": "task:48",  # overdue: the record form
     "nhiem-vu-79": "task:79",  # on time, recorded by the CLI: the withdraw form
     "tai-ve": "/tai-ve",
@@ -163,6 +172,7 @@ def test_page_looks_right_and_passes_axe(
         page.wait_for_load_state("networkidle")
         path = shots / f"{name}-{size}.png"
         page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(shots / f"{name}-{size}-first-screen.png"))
 
         expect(page.locator("main")).to_have_count(1)
         expect(page.locator("h1")).to_have_count(1)
