@@ -593,3 +593,19 @@ def test_dondoc_up_starts_the_board_and_prints_its_address_first(
         assert f"Bảng theo dõi: http://127.0.0.1:{web_port}/" in _tail(log)
     finally:
         _stop(proc)
+
+
+def test_dondoc_up_refuses_an_uninitialised_database_before_starting(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.prefect_server import _clean_env
+
+    env = {**_clean_env(), "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'dondoc.db'}"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dondoc.cli", "up", "--port", "4998", "--web-port", "4997"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "dondoc init" in proc.stderr and "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []  # no .prefect, no data/web_secret

@@ -58,4 +58,7 @@ def up(
     warning = check_exposure(host, insecure=insecure, env=os.environ)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
+    from dondoc.cli.common import ready_settings
+
+    ready_settings()  # the web board needs the database: "run dondoc init", before any start
     raise typer.Exit(run_main_job(host, port, web_port))
