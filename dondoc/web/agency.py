@@ -33,7 +33,7 @@ async def agency_page(request: Request) -> Response:
         if agency is None:
             raise HTTPException(404, f"Không có cơ quan mã «{code[:32]}».")
         rows = board_rows(session=session, agency=code)
-        ids = task_ids(session)
+        ids = task_ids(session, holder=code)
         contacts = list(
             session.execute(
                 select(Contact)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 from starlette.requests import Request
 from starlette.responses import Response
@@ -52,7 +53,12 @@ def filtered_rows(
         groups = {a.code: a.groups for a in session.execute(select(Agency)).scalars()}
         directives = list(session.execute(select(col(Document.number)).distinct()).scalars())
         periods = sorted(set(session.execute(select(col(Task.period)).distinct()).scalars()))
-        ids = task_ids(session)
+        ids = task_ids(
+            session,
+            directive=params.get("directive") or None,
+            period=params.get("period") or None,
+            obligation=params.get("obligation") or None,
+        )
     options: dict[str, object] = {
         "directives": sorted(set(directives)),
         "periods": periods,
@@ -70,15 +76,34 @@ def filtered_rows(
     return _sorted(rows, params.get("sort") or "tinh-trang"), options
 
 
-def task_ids(session: Session) -> dict[tuple[str, str, str, str], int]:
-    """(directive, obligation, period, origin agency code) -> task id, to link each row."""
+def task_ids(
+    session: Session,
+    *,
+    directive: str | None = None,
+    period: str | None = None,
+    obligation: str | None = None,
+    holder: str | None = None,
+) -> dict[tuple[str, str, str, str], int]:
+    """(directive, obligation, period, origin agency code) -> task id, to link each row of a
+    view (filtered as board_rows is, so a page never reads every task's id)."""
+    origin = aliased(Agency)
     query = (
-        select(col(Document.number), col(Obligation.code), col(Task.period), col(Agency.code),
+        select(col(Document.number), col(Obligation.code), col(Task.period), col(origin.code),
                col(Task.id))
         .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
         .join(Document, col(Document.id) == col(Obligation.directive_id))
-        .join(Agency, col(Agency.id) == col(Task.origin_agency_id))
+        .join(origin, col(origin.id) == col(Task.origin_agency_id))
     )  # fmt: skip
+    if directive:
+        query = query.where(col(Document.number) == directive)
+    if period:
+        query = query.where(col(Task.period) == period)
+    if obligation:
+        query = query.where(col(Obligation.code) == obligation)
+    if holder:
+        query = query.join(Agency, col(Agency.id) == col(Task.agency_id)).where(
+            col(Agency.code) == holder
+        )
     return {(d, o, p, a): int(i) for d, o, p, a, i in session.execute(query).tuples()}
 
 
