@@ -363,3 +363,38 @@ def test_a_form_without_its_csrf_token_is_refused(context: BrowserContext, board
         assert refused.status == 403, (refused.status, refused.text()[:500])
     finally:
         anonymous.close()
+
+
+def test_a_future_received_date_is_refused_in_vietnamese_and_nothing_changes(
+    context: BrowserContext, board: WebBoard
+) -> None:
+    page = context.new_page()
+    log_in(page, COORDINATOR)
+    page.goto(task_link(page, "48"))
+    page.locator("input[name=document]").fill("77/BC-UBND")
+    page.locator("input[name=received_on]").fill("31/12/2030")
+    page.locator("form[action$='/bao-cao'] [type=submit]").click()
+    page.wait_for_load_state()
+    error = page.locator("main .notice.error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("31/12/2030")
+    expect(error).to_contain_text("Ngày nhận")
+    expect(page.locator("main .status-overdue").first).to_be_visible()
+    assert board_status(board, "48") == "overdue"
+
+
+def test_coordinator_withdraws_a_report_with_a_reason_and_the_task_reopens(
+    context: BrowserContext, board: WebBoard
+) -> None:
+    page = context.new_page()
+    log_in(page, COORDINATOR)
+    page.goto(task_link(page, "31"))  # late, recorded by the CLI
+    expect(page.locator("main .status-done_late").first).to_be_visible()
+    page.locator("form[action$='/rut-bao-cao'] [name=reason]").fill("Nhập nhầm số văn bản")
+    page.locator("form[action$='/rut-bao-cao'] [type=submit]").click()
+    page.wait_for_load_state()
+    # Open again, as of today (the deadline 09/12 may still be ahead of the real clock).
+    expect(page.get_by_role("status")).to_contain_text("Đã rút báo cáo")
+    expect(page.locator("main .status-done_late")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Nhập nhầm số văn bản")
+    assert board_status(board, "31") in {"pending", "due_soon", "overdue"}
