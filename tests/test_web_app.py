@@ -319,7 +319,8 @@ def test_recording_after_the_deadline_closes_late(db_url: str) -> None:
         task = task_id(db_url, "01")
         got = record(client, task, "2026-12-15")
         assert got.status_code == 303
-        assert "Đã ghi nhận: hoàn thành quá hạn" in client.get(got.headers["location"]).text
+        said = "Đã ghi nhận: hoàn thành quá hạn (6 ngày sau hạn 09/12/2026)"
+        assert said in client.get(got.headers["location"]).text
 
 
 def test_a_future_received_date_is_refused_in_vietnamese_unless_confirmed(

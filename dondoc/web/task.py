@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from dondoc.db import engine_for, transaction
-from dondoc.engine.deadlines import local_date
+from dondoc.engine.deadlines import days_between, local_date
 from dondoc.errors import ConflictError, DondocError, InputError
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task
 from dondoc.reports.board import STATUS_LABELS_VI
@@ -166,7 +166,10 @@ async def record(request: Request) -> Response:
             error=message_vi(exc, received, today, view.directive.issued_on),
             form=values,
         )
-    request.session["flash"] = CLOSED_VI.get(closed.status, STATUS_LABELS_VI[closed.status])
+    said = CLOSED_VI.get(closed.status, STATUS_LABELS_VI[closed.status])
+    if closed.status == "done_late" and closed.due_day is not None and received is not None:
+        said += f" ({days_between(closed.due_day, received)} ngày sau hạn {dmy(closed.due_day)})"
+    request.session["flash"] = said
     return RedirectResponse(f"/nhiem-vu/{task_id}", status_code=303)
 
 
