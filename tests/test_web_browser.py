@@ -183,6 +183,9 @@ def test_page_looks_right_and_passes_axe(
                 expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
             expect(page.get_by_role("banner")).to_contain_text(COORDINATOR.name)
         no_page_scroll_sideways(page)
+        if name == "bang-theo-doi" and size == "390x844":  # the table scrolls inside its box
+            box = page.locator(".scroll").first
+            assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits a phone?"
         violations = serious_violations(page)
         assert not violations, f"{target} at {size} ({path}):\n{describe(violations)}"
     finally:
@@ -255,6 +258,14 @@ def test_coordinator_finds_the_overdue_records_a_report_downloads_and_logs_out(
     expect(rows.first).to_have_attribute("data-agency", "01")
     expect(rows.first).to_contain_text("Hà Nội")
     page.screenshot(path=str(shots / "scenario-1-search.png"), full_page=True)
+
+    # The same view as CSV: Hà Nội's row only, under the header.
+    csv_href = page.locator("main a[href*='format=csv']").first.get_attribute("href")
+    assert csv_href and "q=ha" in csv_href, csv_href
+    csv = context.request.get(csv_href)
+    assert csv.ok, csv.status
+    lines = [line for line in csv.text().lstrip("\ufeff").splitlines() if line.strip()]
+    assert len(lines) == 2 and "Hà Nội" in lines[1], lines[:5]
 
     # The task's page: record the report; it closes on time at once, without a sweep.
     rows.first.locator("a[href*='/nhiem-vu/']").first.click()
@@ -398,3 +409,15 @@ def test_coordinator_withdraws_a_report_with_a_reason_and_the_task_reopens(
     expect(page.locator("main .status-done_late")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Nhập nhầm số văn bản")
     assert board_status(board, "31") in {"pending", "due_soon", "overdue"}
+
+
+def test_keyboard_user_skips_to_the_content(context: BrowserContext) -> None:
+    page = context.new_page()
+    log_in(page, COORDINATOR)
+    page.goto(f"/bang-theo-doi?{BOARD_QUERY}")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Bỏ qua, tới nội dung chính")
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#noi-dung$"))
