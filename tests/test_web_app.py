@@ -407,6 +407,21 @@ def test_filters_are_url_query_parameters(client: TestClient) -> None:
     assert '<option value="due_soon" selected>' in soon  # the form shows the URL's filter
 
 
+def test_sort_is_a_url_parameter_and_the_most_urgent_come_first(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    task = task_id(db_url, "79")
+    assert record(client, task, "27/11/2026").status_code == 303
+    urgent = board_agencies(client.get("/bang-theo-doi?period=2026&obligation=annual-report").text)
+    assert urgent[-1] == "79"  # closed on time: after every open task
+    by_name = board_agencies(
+        client.get("/bang-theo-doi?period=2026&obligation=annual-report&sort=co-quan").text
+    )
+    assert by_name != urgent and sorted(by_name) == sorted(urgent)
+    assert by_name[0] == "BCT"  # Bộ Công Thương, first by name
+
+
 def test_undated_obligations_are_shown_apart(client: TestClient) -> None:
     login(client)
     html = client.get("/bang-theo-doi?period=2026").text
