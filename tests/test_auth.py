@@ -62,6 +62,7 @@ def test_dondoc_up_with_an_auth_string_requires_it_and_records_its_user(tmp_path
     assert init.returncode == 0, init.stderr
     served = {**env, "PREFECT_SERVER_API_AUTH_STRING": SECRET}
     cmd = [sys.executable, "-m", "dondoc.cli", "up", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--web-port", str(_free_port())]  # the board beside it; 8080 may be taken
     log = tmp_path / "up.log"
     proc = _start(cmd, served, tmp_path, log)
     try:
