@@ -10,21 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.chromium import launched_chromium
 from tests.prefect_server import BoardPublished, PrefectServer
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BOARD_KEY = "board-24-ct-ttg-2026"
 HANOI = "Ủy ban nhân dân thành phố Hà Nội"
 TIMEOUT_MS = 30_000
@@ -32,16 +22,8 @@ TIMEOUT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser`"
-    expect.set_options(timeout=TIMEOUT_MS)  # the first page load compiles the dashboard
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=TIMEOUT_MS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium(TIMEOUT_MS) as launched:  # the first load is the slowest
+        yield launched
 
 
 @pytest.fixture

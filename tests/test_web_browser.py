@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.chromium import launched_chromium
 from tests.web_harness import (
     COORDINATOR,
     DIRECTIVE,
@@ -56,16 +56,8 @@ def board() -> Iterator[WebBoard]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make browser`"
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=TIMEOUT_MS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium(TIMEOUT_MS) as launched:  # the first load is the slowest
+        yield launched
 
 
 @pytest.fixture(scope="module")
