@@ -70,35 +70,23 @@ def prefect_env(host: str, port: int, home: Path) -> dict[str, str]:
     return env
 
 
-def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+def wait_until_answering(
+    url: str, timeout: float, proc: subprocess.Popen[bytes], what: str, poll: float = 0.5
+) -> None:
+    """Until ``url`` answers 200 (``what`` names the server in errors); fails at once if
+    ``proc``, the process serving it, has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the Prefect server exited with code {proc.returncode}")
+            raise RuntimeError(f"{what} exited with code {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the Prefect server at {api_url} did not become healthy in {timeout:.0f}s")
-
-
-def wait_web(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
-    """Until the web board answers its login page (it needs no Prefect server)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the web board exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}dang-nhap", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the web board at {url} did not answer in {timeout:.0f}s")
+        time.sleep(poll)
+    raise RuntimeError(f"{what} at {url} did not answer in {timeout:.0f}s")
 
 
 def local_url(host: str, port: int) -> str:
@@ -148,14 +136,15 @@ def run_main_job(
     server: subprocess.Popen[bytes] | None = None
     serve: subprocess.Popen[bytes] | None = None
     try:
-        wait_web(local_url(host, web_port), 60, web)
+        # the login page: the board needs no Prefect server to answer it
+        wait_until_answering(f"{local_url(host, web_port)}dang-nhap", 60, web, "the web board", 0.3)
         prefect = ["server", "start", "--host", host, "--port", str(port)]
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", *prefect],
             env=env,
             start_new_session=True,
         )
-        wait_healthy(api, 90, server)
+        wait_until_answering(f"{api}/health", 90, server, "the Prefect server")
         serve = subprocess.Popen(
             [sys.executable, "-m", "dondoc.cli", "serve"], env=env, start_new_session=True
         )
