@@ -40,7 +40,7 @@ axe: $(AXE)
 ## The test suite (what CI runs): SQLite, the PostgreSQL at 127.0.0.1:5432, a real Prefect
 ## server, headless Chromium and axe-core.
 test: install browser office axe
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 ## Style, then the layers of docs/architecture.md (import-linter contracts in pyproject.toml).
 ## lint-imports reads the package as installed (flows/, models/, ... as dondoc.*): a copy of

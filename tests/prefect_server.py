@@ -311,8 +311,16 @@ def dondoc_served(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that need the server last and one after another (a stable sort)."""
-    items.sort(key=lambda item: bool(FIXTURES & set(getattr(item, "fixturenames", ()))))
+    """Run the tests that need the server last and one after another (a stable sort); under
+    pytest-xdist (`--dist loadgroup`) they all go to one worker, so one server serves them."""
+
+    def needs_server(item: pytest.Item) -> bool:
+        return bool(FIXTURES & set(getattr(item, "fixturenames", ())))
+
+    items.sort(key=needs_server)
+    for item in items:
+        if needs_server(item):
+            item.add_marker(pytest.mark.xdist_group("prefect-server"))
 
 
 SUBMISSION = {
