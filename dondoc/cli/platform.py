@@ -19,6 +19,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
 DEFAULT_WEB_PORT = 8080
 AUTH_SETTING = "PREFECT_SERVER_API_AUTH_STRING"
+WEB_URL_SETTING = "DONDOC_WEB_URL"
 
 
 def is_loopback(host: str) -> bool:
@@ -127,6 +128,8 @@ def run_main_job(
     which then stops them in order (a terminal would signal all of them at once)."""
     _interrupt_on_signals()
     env = prefect_env(host, port, Path.cwd() / ".prefect")
+    # The artifacts `dondoc serve`'s flows publish link back to this board (unless set).
+    env.setdefault(WEB_URL_SETTING, local_url(host, web_port).rstrip("/"))
     api = env["PREFECT_API_URL"]
     web = subprocess.Popen(
         [sys.executable, "-m", "dondoc.cli", "web", "--host", host, "--port", str(web_port)],
