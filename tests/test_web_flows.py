@@ -4,6 +4,7 @@ tagged, linking back to the board; the result page links to the run. Refusals st
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -50,6 +51,24 @@ def artifact_markdown(key: str) -> str:
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])), limit=1
         )
     return f"{found[0].description}\n{found[0].data}"
+
+
+def failed_runs(tag: str) -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+        FlowRunFilterTags,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    failed = FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.FAILED]))
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag]), state=failed)
+        )
+    return len(runs)
 
 
 def run_link(html: str, api: str) -> str:
@@ -102,12 +121,14 @@ def test_a_refused_record_shows_the_message_and_changes_nothing(
     client = make_client(db_url)
     login(client)
     task = task_id(db_url, "79")
-    before = snapshot(db_url)
+    before, failed = snapshot(db_url), failed_runs("agency:79")
     got = record(client, task, "01/12/2026")
     assert got.status_code == 400
     assert "Ngày nhận 01/12/2026 sau ngày hôm nay (27/11/2026)" in got.text
     assert "/runs/flow-run/" not in got.text
     assert snapshot(db_url) == before
+    # The operators' dashboard shows the refused attempt as a failed run.
+    assert failed_runs("agency:79") == failed + 1
 
 
 def test_dondoc_withdraw_is_a_flow_run_too(tracked: str, db_url: str) -> None:
@@ -115,14 +136,24 @@ def test_dondoc_withdraw_is_a_flow_run_too(tracked: str, db_url: str) -> None:
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 
     from dondoc.actors import local_actor
+    from dondoc.config.settings import Settings
+    from dondoc.context import make_context
+    from dondoc.models import SubmissionCreate
+    from dondoc.service import submit
 
-    env = {**os.environ, "DONDOC_DATABASE_URL": db_url}
     at = ["--at", "2026-11-27T10:00+07:00"]
+    settings = Settings(database_url=db_url)
+    report = SubmissionCreate(
+        agency="01",
+        obligation="annual-report",
+        period="2026",
+        document_number="9/BC-UBND",
+        received_on=dt.date(2026, 11, 26),
+        recorded_by="test",
+    )
+    submit(settings, make_context(settings, dt.datetime.fromisoformat(at[1])), report)
+    env = {**os.environ, "DONDOC_DATABASE_URL": db_url}
     common = ["--agency", "01", "--obligation", "annual-report", "--period", "2026"]
-    untracked = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
-    submit = ["submit", *common, "--document", "9/BC-UBND", "--received-on", "2026-11-26"]
-    submitted = run_dondoc(*submit, *at, env=untracked)
-    assert submitted.code == 0, submitted.err
     done = run_dondoc("withdraw", *common, "--reason", "Nhầm số", *at, env=env)
     assert done.code == 0, done.err
     assert "withdrawn: 01 annual-report 2026 is due_soon again" in done.out
