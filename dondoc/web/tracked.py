@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext
 from dondoc.db import engine_for, transaction
+from dondoc.errors import DondocError
 from dondoc.models import SubmissionCreate
 from dondoc.service import submit
 from dondoc.tracking.submissions import withdraw_submission
+
+if TYPE_CHECKING:
+    from dondoc.flows.board_actions import Tracked
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,7 @@ async def record_report(
         "source": "web",
         "allow_future": allow_future,
     }
-    done = await run_in_threadpool(record_tracked, settings, **params)
-    return Outcome(done.status, done.due_day, flow_run_url(done.flow_run_id))
+    return await _tracked(record_tracked, settings, params)
 
 
 async def withdraw_report(
@@ -107,6 +112,31 @@ async def withdraw_report(
         return Outcome(task.status, task.due_day)
     from dondoc.flows.board_actions import withdraw_tracked
 
-    params: dict[str, Any] = {**where.as_params(), "reason": reason, "actor": actor}
-    done = await run_in_threadpool(withdraw_tracked, settings, source="web", **params)
+    params: dict[str, Any] = {
+        **where.as_params(),
+        "reason": reason,
+        "actor": actor,
+        "source": "web",
+    }
+    return await _tracked(withdraw_tracked, settings, params)
+
+
+UNREACHABLE_VI = (
+    "Không thực hiện được qua máy chủ Prefect ({problem}). Hãy tải lại trang nhiệm vụ để xem "
+    "tình trạng hiện tại trước khi thử lại, hoặc báo cho người quản trị hệ thống."
+)
+
+
+async def _tracked(
+    action: Callable[..., Tracked], settings: Settings, params: dict[str, Any]
+) -> Outcome:
+    """A refusal (DondocError) goes to the form as it would in-process; anything else (e.g. the
+    server not answering, when the flow never started) is a Vietnamese error page, not a bare
+    500."""
+    try:
+        done = await run_in_threadpool(action, settings, **params)
+    except DondocError:
+        raise
+    except Exception as exc:
+        raise HTTPException(503, UNREACHABLE_VI.format(problem=type(exc).__name__)) from exc
     return Outcome(done.status, done.due_day, flow_run_url(done.flow_run_id))
