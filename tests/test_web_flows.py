@@ -166,3 +166,16 @@ def test_dondoc_withdraw_is_a_flow_run_too(tracked: str, db_url: str) -> None:
     assert [r.name for r in runs] == [f"Rút báo cáo 01 · annual-report · 2026 ({user}, dòng lệnh)"]
     assert runs[0].state.is_completed() and "directive:24/CT-TTg" in runs[0].tags
     assert events(db_url, "withdrawal") == [(who, "due_soon")]
+
+
+def test_dondoc_up_tells_its_children_where_the_board_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dondoc.cli.platform import main_job_env
+
+    monkeypatch.delenv("DONDOC_WEB_URL", raising=False)
+    env = main_job_env("0.0.0.0", 4300, 8181, tmp_path)
+    assert env["DONDOC_WEB_URL"] == "http://127.0.0.1:8181"
+    assert env["PREFECT_API_URL"] == "http://0.0.0.0:4300/api"
+    monkeypatch.setenv("DONDOC_WEB_URL", BOARD)  # the public address behind a proxy is kept
+    assert main_job_env("127.0.0.1", 4300, 8181, tmp_path)["DONDOC_WEB_URL"] == BOARD

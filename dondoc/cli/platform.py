@@ -71,6 +71,14 @@ def prefect_env(host: str, port: int, home: Path) -> dict[str, str]:
     return env
 
 
+def main_job_env(host: str, port: int, web_port: int, home: Path) -> dict[str, str]:
+    """The children's environment: the Prefect API's, and the board's address (unless set),
+    which the artifacts of `dondoc serve`'s flows link back to."""
+    env = prefect_env(host, port, home)
+    env.setdefault(WEB_URL_SETTING, local_url(host, web_port).rstrip("/"))
+    return env
+
+
 def wait_until_answering(
     url: str, timeout: float, proc: subprocess.Popen[bytes], what: str, poll: float = 0.5
 ) -> None:
@@ -127,9 +135,7 @@ def run_main_job(
     The children run in sessions of their own so that a Ctrl-C reaches only this process,
     which then stops them in order (a terminal would signal all of them at once)."""
     _interrupt_on_signals()
-    env = prefect_env(host, port, Path.cwd() / ".prefect")
-    # The artifacts `dondoc serve`'s flows publish link back to this board (unless set).
-    env.setdefault(WEB_URL_SETTING, local_url(host, web_port).rstrip("/"))
+    env = main_job_env(host, port, web_port, Path.cwd() / ".prefect")
     api = env["PREFECT_API_URL"]
     web = subprocess.Popen(
         [sys.executable, "-m", "dondoc.cli", "web", "--host", host, "--port", str(web_port)],
