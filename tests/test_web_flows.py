@@ -179,3 +179,30 @@ def test_dondoc_up_tells_its_children_where_the_board_is(
     assert env["PREFECT_API_URL"] == "http://0.0.0.0:4300/api"
     monkeypatch.setenv("DONDOC_WEB_URL", BOARD)  # the public address behind a proxy is kept
     assert main_job_env("127.0.0.1", 4300, 8181, tmp_path)["DONDOC_WEB_URL"] == BOARD
+
+
+def test_without_prefect_api_url_the_board_never_imports_prefect(db_url: str) -> None:
+    """In-process actions must not spend seconds importing Prefect (or starting a server)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tests.test_web_app import login, make_client, record, task_id\n"
+        f"url = {db_url!r}\n"
+        "client = make_client(url)\n"
+        "login(client)\n"
+        "assert record(client, task_id(url, '79'), '27/11/2026', confirm=True).status_code == 303\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
