@@ -11,7 +11,7 @@ back to the task's page on the board.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -51,7 +51,7 @@ def _settings() -> Settings:
     return _SETTINGS.get() or get_settings()
 
 
-def _run_name(verb: str) -> Any:
+def _run_name(verb: str) -> Callable[[], str]:
     def name() -> str:
         from prefect.runtime import flow_run
 
