@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     zalo_timeout_seconds: float | None = Field(
         default=None, gt=0, description="Connect and read timeout of Zalo / ZNS calls (4 s)."
     )
+    web_url: str = Field(
+        default="http://127.0.0.1:8080",
+        description="The web board's address as its users reach it: the Prefect artifacts link "
+        "back to its pages. `dondoc up` and `dondoc web` set it to the board they start unless "
+        "it is set (behind a reverse proxy, set it to the public https:// address).",
+    )
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"DONDOC_WEB_URL {value!r} must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod

@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from dondoc.config.settings import get_settings
 from dondoc.db import engine_for
-from dondoc.flows.artifacts import publish_boards
+from dondoc.flows.artifacts import board_url, publish_boards
 from dondoc.flows.common import context_at, local_time
 from dondoc.flows.spec_input import load_spec_parameter, run_name
 from dondoc.flows.sweep import sweep_flow
@@ -46,7 +46,8 @@ def send_now_flow(dry_run: bool = True, at: dt.datetime | None = None) -> dict[s
     local = local_time(ctx.now)
     create_markdown_artifact(
         key="send-now-preview", markdown=_preview_markdown(planned, local),
-        description="Xem trước: những gì sẽ được gửi nếu chạy thật",
+        description="Xem trước: những gì sẽ được gửi nếu chạy thật. "
+        f"[Mở bảng theo dõi]({board_url()})",
     )  # fmt: skip
     publish_boards(ctx.now)
     return {"dry_run": True, "would_send": len(planned)}
@@ -88,6 +89,8 @@ def digest_flow(at: dt.datetime | None = None) -> dict[str, object]:
             "| Mã | Cơ quan | Nhiệm vụ | Kỳ | Hạn | Số ngày quá hạn |\n|---|---|---|---|---|---|\n"
             f"{rows}\n"
         ),
+        description="Nhiệm vụ quá hạn và sắp đến hạn. [Các nhiệm vụ quá hạn trên bảng theo dõi]"
+        f"({board_url('/bang-theo-doi', {'status': 'overdue'})})",
     )
     return {"overdue": len(overdue), "due_soon": len(soon), "sent_to": [t for t, _ in results]}
 

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
+from urllib.parse import quote, urlencode
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -13,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
 from sqlmodel import col
 
+from dondoc.config.settings import Settings, get_settings
 from dondoc.db import engine_for, transaction
 from dondoc.flows.common import context_at, local_time
 from dondoc.models import Document, Obligation, Task
@@ -21,6 +24,15 @@ from dondoc.reports.board_format import columns_for
 from dondoc.tracking.delivery import DeliveryTally
 
 WINDOW = dt.timedelta(days=400)
+
+
+def board_url(
+    path: str = "/", query: Mapping[str, str] | None = None, settings: Settings | None = None
+) -> str:
+    """A page of the web board (settings.web_url), its query URL-encoded. Prefect renders an
+    artifact's description as markdown, so a link there is clickable in the dashboard."""
+    encoded = f"?{urlencode(query, quote_via=quote)}" if query else ""
+    return f"{(settings or get_settings()).web_url}{path}{encoded}"
 
 
 def artifact_key(*parts: str) -> str:
@@ -66,10 +78,13 @@ def publish_boards(at: dt.datetime) -> list[str]:
     keys = []
     for (directive, period), rows in sorted(_current_boards(at).items()):
         key = artifact_key("board", directive, period)
+        page = board_url("/bang-theo-doi", {"directive": directive, "period": period})
         create_table_artifact(
             key=key,
             table=_table(rows),
-            description=f"Tình hình thực hiện {directive}, kỳ {period}",
+            description=(
+                f"Tình hình thực hiện {directive}, kỳ {period}. [Mở trên bảng theo dõi]({page})"
+            ),
         )
         keys.append(key)
     return keys
@@ -85,7 +100,10 @@ def publish_summary(at: dt.datetime, queued: int, tally: DeliveryTally) -> None:
             f"- Nhắc hạn đã xếp hàng: {queued}\n- Thư đã gửi: {tally.messages}\n"
             f"- Đã gửi thành công: {tally.sent}; chờ gửi lại: {tally.failed}; "
             f"ngừng gửi: {tally.given_up}; đã hủy: {tally.cancelled}\n\n"
-            f"## Người nhận\n{recipients}\n"
+            f"## Người nhận\n{recipients}\n\n[Mở bảng theo dõi]({board_url()})\n"
         ),
-        description="Những gì lần rà soát này đã gửi (địa chỉ kênh đã che thông tin bí mật)",
+        description=(
+            "Những gì lần rà soát này đã gửi (địa chỉ kênh đã che thông tin bí mật). "
+            f"[Mở bảng theo dõi]({board_url()})"
+        ),
     )

@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dondoc.config.settings import get_settings
 from dondoc.engine.periods import period_label_vi
-from dondoc.flows.artifacts import artifact_key
+from dondoc.flows.artifacts import artifact_key, board_url
 from dondoc.reports.synthesis import Synthesis
 from dondoc.reports.synthesis_md import render_markdown, table_rows, title
 from dondoc.service import write_report
@@ -34,7 +34,13 @@ def publish_synthesis(synthesis: Synthesis) -> list[str]:
         artifact_key("synthesis", synthesis.directive, synthesis.period),
         artifact_key("synthesis-table", synthesis.directive, synthesis.period),
     ]
-    about = f"{title(synthesis)}, kỳ báo cáo {period_label_vi(synthesis.period)}"
+    page = board_url(
+        "/bang-theo-doi", {"directive": synthesis.directive, "period": synthesis.period}
+    )
+    about = (
+        f"{title(synthesis)}, kỳ báo cáo {period_label_vi(synthesis.period)}. "
+        f"[Mở trên bảng theo dõi]({page})"
+    )
     create_markdown_artifact(key=keys[0], markdown=render_markdown(synthesis), description=about)
     create_table_artifact(key=keys[1], table=table_rows(synthesis), description=about)
     return keys

@@ -278,6 +278,8 @@ def test_synthesis_flow_writes_the_workbook_and_publishes_artifacts(
     assert "TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg" in markdown
     assert "Tỷ lệ hoàn thành đúng hạn" in markdown
     table = artifacts["synthesis-table-24-ct-ttg-2026"]
+    board = "http://127.0.0.1:8080/bang-theo-doi?directive=24%2FCT-TTg&period=2026"
+    assert f"[Mở trên bảng theo dõi]({board})" in str(table.description)
     rows = table.data if isinstance(table.data, list) else json.loads(table.data)
     hanoi = next(r for r in rows if r["Mã cơ quan"] == "01" and r["Nhiệm vụ"] == REPORT_TITLE)
     assert hanoi["Tình trạng"] == "Hoàn thành đúng hạn" and hanoi["Ngày nhận"] == "01/12/2026"

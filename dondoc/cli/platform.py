@@ -19,6 +19,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
 DEFAULT_WEB_PORT = 8080
 AUTH_SETTING = "PREFECT_SERVER_API_AUTH_STRING"
+WEB_URL_SETTING = "DONDOC_WEB_URL"
 
 
 def is_loopback(host: str) -> bool:
@@ -67,6 +68,14 @@ def prefect_env(host: str, port: int, home: Path) -> dict[str, str]:
         env.setdefault("PREFECT_SERVER_UI_API_URL", f"http://{host}:{port}/api")
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("PREFECT_UI_ENABLED", "true")
+    return env
+
+
+def main_job_env(host: str, port: int, web_port: int, home: Path) -> dict[str, str]:
+    """The children's environment: the Prefect API's, and the board's address (unless set),
+    which the artifacts of `dondoc serve`'s flows link back to."""
+    env = prefect_env(host, port, home)
+    env.setdefault(WEB_URL_SETTING, local_url(host, web_port).rstrip("/"))
     return env
 
 
@@ -126,7 +135,7 @@ def run_main_job(
     The children run in sessions of their own so that a Ctrl-C reaches only this process,
     which then stops them in order (a terminal would signal all of them at once)."""
     _interrupt_on_signals()
-    env = prefect_env(host, port, Path.cwd() / ".prefect")
+    env = main_job_env(host, port, web_port, Path.cwd() / ".prefect")
     api = env["PREFECT_API_URL"]
     web = subprocess.Popen(
         [sys.executable, "-m", "dondoc.cli", "web", "--host", host, "--port", str(web_port)],

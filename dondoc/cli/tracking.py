@@ -160,18 +160,36 @@ def withdraw(
     at: AtOption = None,
 ) -> None:
     """Withdraw a recorded submission (a correction) and reopen the task; both stay audited."""
-    from dondoc.db import engine_for, transaction
-    from dondoc.tracking.submissions import withdraw_submission
+    from dondoc.actors import local_actor
 
     ctx = ready_context(at)
-    with transaction(engine_for(ctx.settings)) as session:
-        task = withdraw_submission(
-            session=session,
-            ctx=ctx,
+    if use_prefect():
+        from dondoc.flows.board_actions import withdraw_tracked
+
+        status = withdraw_tracked(
+            ctx.settings,
             agency=agency,
             obligation=obligation,
             period=period,
-            reason=reason,
             directive=directive,
-        )
-    typer.echo(f"withdrawn: {agency} {obligation} {period} is {task.status} again")
+            reason=reason,
+            actor=local_actor(),
+            source="cli",
+            at=ctx.now,
+        ).status
+    else:
+        from dondoc.db import engine_for, transaction
+        from dondoc.tracking.submissions import withdraw_submission
+
+        with transaction(engine_for(ctx.settings)) as session:
+            status = withdraw_submission(
+                session=session,
+                ctx=ctx,
+                agency=agency,
+                obligation=obligation,
+                period=period,
+                directive=directive,
+                reason=reason,
+                actor=local_actor(),
+            ).status
+    typer.echo(f"withdrawn: {agency} {obligation} {period} is {status} again")

@@ -22,12 +22,16 @@ def web(
     port: Annotated[int, typer.Option(help="Port of the web board.")] = DEFAULT_WEB_PORT,
 ) -> None:
     """Serve the web board (Vietnamese; accounts from `dondoc users add`)."""
+    import os
+
     import uvicorn
 
     from dondoc.cli.common import ready_settings
-    from dondoc.cli.platform import is_loopback
+    from dondoc.cli.platform import WEB_URL_SETTING, is_loopback, local_url
     from dondoc.web.app import create_app
 
+    # What the flow runs this board starts link back to; `dondoc up` has set it already.
+    os.environ.setdefault(WEB_URL_SETTING, local_url(host, port).rstrip("/"))
     settings = ready_settings()
     app = create_app(settings)
     typer.echo(board_address(host, port))

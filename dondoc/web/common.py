@@ -118,6 +118,7 @@ def render(request: Request, name: str, status_code: int = 200, **values: Any) -
         path=request.url.path,
         tz=settings_of(request).timezone,
         flash=request.session.pop("flash", None),
+        flow_run=request.session.pop("flow_run", None),
         **values,
     )
     return HTMLResponse(html, status_code=status_code)

@@ -14,14 +14,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from dondoc.db import engine_for, transaction
 from dondoc.engine.deadlines import days_between, local_date
 from dondoc.errors import ConflictError, DondocError, InputError
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task
 from dondoc.reports.board import STATUS_LABELS_VI
-from dondoc.service import submit
-from dondoc.tracking.submissions import withdraw_submission
 from dondoc.web.common import context_of, current_user, db, dmy, render, require_coordinator
+from dondoc.web.tracked import Outcome, TaskKey, record_report, withdraw_report
 
 CLOSED_VI = {
     "done_on_time": "Đã ghi nhận: hoàn thành đúng hạn",
@@ -122,6 +120,13 @@ def _page(request: Request, task_id: int, status_code: int = 200, **extra: objec
     )
 
 
+def _flash(request: Request, said: str, outcome: Outcome) -> None:
+    """What the task page says after the redirect, and the flow run that did it, if tracked."""
+    request.session["flash"] = said
+    if outcome.run_url:
+        request.session["flow_run"] = outcome.run_url
+
+
 async def task_page(request: Request) -> Response:
     return _page(request, int(request.path_params["task_id"]))
 
@@ -157,7 +162,7 @@ async def record(request: Request) -> Response:
                 " (một dòng, tối đa 64 ký tự, không có ký tự điều khiển).",
                 field="submission",
             ) from None
-        closed = submit(ctx.settings, ctx, submission, allow_future=confirmed)
+        closed = await record_report(ctx.settings, ctx, submission, allow_future=confirmed)
     except DondocError as exc:
         return _page(
             request,
@@ -169,7 +174,7 @@ async def record(request: Request) -> Response:
     said = CLOSED_VI.get(closed.status, STATUS_LABELS_VI[closed.status])
     if closed.status == "done_late" and closed.due_day is not None and received is not None:
         said += f" ({days_between(closed.due_day, received)} ngày sau hạn {dmy(closed.due_day)})"
-    request.session["flash"] = said
+    _flash(request, said, closed)
     return RedirectResponse(f"/nhiem-vu/{task_id}", status_code=303)
 
 
@@ -183,21 +188,16 @@ async def withdraw(request: Request) -> Response:
     try:
         if not reason:
             raise InputError("Hãy nêu lý do rút báo cáo.", field="reason")
-        with transaction(engine_for(ctx.settings)) as session:
-            task = withdraw_submission(
-                session=session,
-                ctx=ctx,
-                agency=view.origin.code,
-                obligation=view.obligation.code,
-                period=view.task.period,
-                directive=view.directive.number,
-                reason=reason,
-                actor=user["name"],
-            )
+        where = TaskKey(
+            view.origin.code, view.obligation.code, view.task.period, view.directive.number
+        )
+        task = await withdraw_report(
+            ctx.settings, ctx, actor=user["name"], where=where, reason=reason
+        )
     except DondocError as exc:
         today = local_date(ctx.now, ctx.tz)
         return _page(request, task_id, status_code=400, error=message_vi(exc, None, today))
-    request.session["flash"] = f"Đã rút báo cáo: {STATUS_LABELS_VI[task.status].lower()}"
+    _flash(request, f"Đã rút báo cáo: {STATUS_LABELS_VI[task.status].lower()}", task)
     return RedirectResponse(f"/nhiem-vu/{task_id}", status_code=303)
 
 
