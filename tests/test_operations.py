@@ -103,3 +103,34 @@ def test_no_deployment_takes_a_recorder_or_an_arbitrary_path(seeded: Path) -> No
     assert "recorded_by" not in schemas["record-submission"]
     assert {"yaml", "path"} <= set(schemas["load-directive"])
     assert {"text", "path"} <= set(schemas["import-dispatch"])
+
+
+def _has_diacritics(text: str) -> bool:
+    return any(not c.isascii() and c.isalpha() for c in text)
+
+
+def test_every_run_form_field_has_a_vietnamese_title_and_help(seeded: Path) -> None:
+    """The Prefect run forms (PRODUCT.md §7): Vietnamese labels, no "None" toggles, dates as
+    date pickers, instants as date-time pickers left empty for "now"."""
+    from dondoc.flows.deployments import build_deployments
+
+    schemas = {d.name: d._parameter_openapi_schema.properties for d in build_deployments()}
+    for deployment, properties in schemas.items():
+        for key, spec in properties.items():
+            where = f"{deployment}.{key}: {spec}"
+            assert spec["title"] != key and _has_diacritics(spec["title"]), where
+            assert _has_diacritics(spec.get("description", "")), where
+            kinds = [spec.get("type")] + [s.get("type") for s in spec.get("anyOf", [])]
+            assert "null" not in kinds and spec.get("default", "") is not None, where
+    submission = schemas["record-submission"]
+    assert submission["agency"]["title"] == "Cơ quan"
+    assert submission["received_on"]["title"] == "Ngày nhận"
+    assert (submission["received_on"]["type"], submission["received_on"]["format"]) == (
+        "string",
+        "date",
+    )
+    assert submission["note"]["default"] == "" and submission["directive"]["default"] == ""
+    assert "24/CT-TTg" in schemas["annual-synthesis"]["directive"]["enum"]
+    for deployment in ("daily-sweep", "send-reminders-now", "period-rollover", "import-dispatch"):
+        at = schemas[deployment]["at"]
+        assert at["format"] == "date-time" and "default" not in at  # empty: as of now
