@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pty
+import select
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,9 @@ def test_dry_run_lists_what_would_go_and_changes_nothing(seeded: Path, cli: Any)
     assert cli("status", "--format", "json").out == before
     assert not (seeded / "outbox").exists()
     real = cli("sweep", "--at", "2026-11-25T08:30+07:00")
+    assert real.out.startswith("sweep as of 25/11/2026 08:30 (Asia/Ho_Chi_Minh)\n"), real.out
     assert "reminders queued: 2" in real.out
+    assert real.err == ""  # piped: no progress bar
     assert len(list((seeded / "outbox").glob("*.eml"))) == 2
 
 
@@ -134,3 +141,35 @@ def test_every_run_form_field_has_a_vietnamese_title_and_help(seeded: Path) -> N
     for deployment in ("daily-sweep", "send-reminders-now", "period-rollover", "import-dispatch"):
         at = schemas[deployment]["at"]
         assert at["format"] == "date-time" and "default" not in at  # empty: as of now
+
+
+def _on_terminal(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run `dondoc ARGS` with standard error on a terminal (a pty), standard output piped."""
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    proc = subprocess.Popen([sys.executable, "-m", "dondoc.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=child)  # fmt: skip
+    os.close(child)
+    seen = b""
+    while True:  # read as it comes: a full pty would block the command
+        ready, _, _ = select.select([main], [], [], 60)
+        try:
+            chunk = os.read(main, 65536) if ready else b""
+        except OSError:  # EIO: the command closed its end
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    out = proc.stdout.read() if proc.stdout else b""
+    return proc.wait(timeout=60), out.decode(), seen.decode(errors="replace")
+
+
+def test_a_sweep_on_a_terminal_shows_its_progress_and_a_piped_one_does_not(
+    seeded: Path,
+) -> None:
+    code, out, terminal = _on_terminal("sweep", "--at", "2026-11-25T08:30+07:00", cwd=seeded)
+    assert code == 0, out + terminal
+    assert "sending reminders" in terminal and "2/2" in terminal, terminal
+    assert out.startswith("sweep as of 25/11/2026 08:30 (Asia/Ho_Chi_Minh)\n")
+    assert "messages: 2 " in out and "\x1b" not in out  # the summary itself stays plain

@@ -3,12 +3,14 @@ a task."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
 from dondoc.cli.common import AtOption, ready_context, use_prefect
+from dondoc.cli.progress import Counter, counting
 from dondoc.errors import InputError
 
 
@@ -31,21 +33,38 @@ def sweep(
             )
         typer.echo(f"would send {len(planned)} reminder(s); nothing was changed")
         return
-    if use_prefect():
-        from dondoc.flows.sweep import sweep_flow
+    with counting("sweeping", "sending reminders") as count:
+        summary = _run_sweep(ctx, count)
+    _print_summary(summary, ctx.settings.timezone)
 
-        summary: dict[str, Any] = sweep_flow(at=ctx.now)
-    else:
+
+def _run_sweep(ctx: Any, count: Counter | None) -> dict[str, Any]:
+    """The sweep, as a tracked flow run when a Prefect API is configured; ``count`` (a terminal's
+    progress bar) is told of each message delivered."""
+    from dondoc.tracking.delivery import reporting_progress
+
+    with reporting_progress(count) if count else contextlib.nullcontext():
+        if use_prefect():
+            from dondoc.flows.sweep import sweep_flow
+
+            return dict(sweep_flow(at=ctx.now))
         from dondoc.db import engine_for
         from dondoc.tracking.sweep import run_sweep
 
-        summary = run_sweep(engine_for(ctx.settings), ctx).as_dict()
-    _print_summary(summary)
+        return run_sweep(engine_for(ctx.settings), ctx).as_dict()
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
+def local_moment(iso: str, timezone: str) -> str:
+    """An instant of a summary in the configured time zone: 27/11/2026 08:00 (Asia/Ho_Chi_Minh)."""
+    from zoneinfo import ZoneInfo
+
+    at = dt.datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone))
+    return f"{at:%d/%m/%Y %H:%M} ({timezone})"
+
+
+def _print_summary(summary: dict[str, Any], timezone: str) -> None:
     delivery = summary["delivery"]
-    typer.echo(f"sweep as of {summary['at']}")
+    typer.echo(f"sweep as of {local_moment(str(summary['at']), timezone)}")
     typer.echo(f"  tasks created: {summary['tasks_created']}")
     if summary.get("tasks_transferred"):
         typer.echo(f"  tasks transferred to successors: {summary['tasks_transferred']}")
