@@ -173,3 +173,20 @@ def test_a_sweep_on_a_terminal_shows_its_progress_and_a_piped_one_does_not(
     assert "sending reminders" in terminal and "2/2" in terminal, terminal
     assert out.startswith("sweep as of 25/11/2026 08:30 (Asia/Ho_Chi_Minh)\n")
     assert "messages: 2 " in out and "\x1b" not in out  # the summary itself stays plain
+
+
+def test_dondoc_run_parameters_are_typed_by_the_vietnamese_forms(seeded: Path) -> None:
+    """`dondoc run -p ...` against the forms' schemas: codes pick dropdown options, booleans
+    are booleans, and `at=null` leaves the instant out (the run acts as of now)."""
+    from dondoc.cli.remote import _resolve, parse_params
+    from dondoc.flows.deployments import build_deployments
+
+    schemas = {d.name: d._parameter_openapi_schema.model_dump() for d in build_deployments()}
+    sent = _resolve(parse_params(["at=null", "dry_run=false"]), schemas["send-reminders-now"])
+    assert sent == {"dry_run": False}
+    pairs = ["agency=01", "received_on=2026-11-24", "note="]
+    assert _resolve(parse_params(pairs), schemas["record-submission"]) == {
+        "agency": "01 - Ủy ban nhân dân thành phố Hà Nội",
+        "received_on": "2026-11-24",
+        "note": "",
+    }
