@@ -160,7 +160,9 @@ def message_vi(
     if isinstance(exc, ConflictError) and "no submission to withdraw" in text:
         return "Nhiệm vụ này chưa có báo cáo nào để rút."
     if exc.field in ("document", "document_number"):
-        return f"Số, ký hiệu văn bản «{exc.value or ''}» không hợp lệ."
+        if not str(exc.value or "").strip():
+            return "Hãy nhập số, ký hiệu văn bản báo cáo."
+        return f"Số, ký hiệu văn bản «{exc.value}» không hợp lệ."
     if exc.field in ("note", "reason"):
         return "Nội dung có ký tự điều khiển không hợp lệ."
     return text
