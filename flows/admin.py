@@ -4,6 +4,7 @@ and loading a directive spec."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -12,7 +13,14 @@ from dondoc.config.settings import get_settings
 from dondoc.db import engine_for
 from dondoc.flows.artifacts import board_url, publish_boards
 from dondoc.flows.common import context_at, local_time
-from dondoc.flows.spec_input import load_spec_parameter, run_name
+from dondoc.flows.params import At, blank_to_none, vi
+from dondoc.flows.run_names import (
+    digest_run_name,
+    load_run_name,
+    rollover_run_name,
+    send_now_run_name,
+)
+from dondoc.flows.spec_input import load_spec_parameter
 from dondoc.flows.sweep import sweep_flow
 from dondoc.reports.digest import coordinator_targets, digest_lines, send_digest
 from dondoc.tracking.sweep import PlannedMessage, plan_step, preview
@@ -35,8 +43,17 @@ def _preview_markdown(planned: list[PlannedMessage], at: dt.datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-@flow(name="send-reminders-now", flow_run_name="send now (dry run: {dry_run})")
-def send_now_flow(dry_run: bool = True, at: dt.datetime | None = None) -> dict[str, object]:
+@flow(name="send-reminders-now", flow_run_name=send_now_run_name)
+def send_now_flow(
+    dry_run: Annotated[
+        bool,
+        vi(
+            "Chạy thử (không gửi)",
+            "Bật: chỉ xem trước ai sẽ nhận nhắc hạn nào, không gửi, không lưu gì. Tắt: gửi thật.",
+        ),
+    ] = True,
+    at: At = None,
+) -> dict[str, object]:
     """Send the reminders that are due now. With a dry run (the default) nothing is sent or
     stored: the run shows who would get what."""
     ctx = context_at(at)
@@ -53,8 +70,8 @@ def send_now_flow(dry_run: bool = True, at: dt.datetime | None = None) -> dict[s
     return {"dry_run": True, "would_send": len(planned)}
 
 
-@flow(name="period-rollover", flow_run_name="roll-over {at}")
-def rollover_flow(at: dt.datetime | None = None) -> dict[str, object]:
+@flow(name="period-rollover", flow_run_name=rollover_run_name)
+def rollover_flow(at: At = None) -> dict[str, object]:
     """Make the coming periods' tasks, refresh statuses and hand dissolved agencies' open tasks
     to their successors (no messages)."""
     ctx = context_at(at)
@@ -66,8 +83,8 @@ def rollover_flow(at: dt.datetime | None = None) -> dict[str, object]:
     }
 
 
-@flow(name="weekly-digest")
-def digest_flow(at: dt.datetime | None = None) -> dict[str, object]:
+@flow(name="weekly-digest", flow_run_name=digest_run_name)
+def digest_flow(at: At = None) -> dict[str, object]:
     """The coordinator's digest of overdue and due-soon tasks, by email and as an artifact."""
     ctx = context_at(at)
     overdue, soon = digest_lines(ctx)
@@ -95,19 +112,30 @@ def digest_flow(at: dt.datetime | None = None) -> dict[str, object]:
     return {"overdue": len(overdue), "due_soon": len(soon), "sent_to": [t for t, _ in results]}
 
 
-def _load_run_name() -> str:
-    from prefect.runtime import flow_run
-
-    p = flow_run.parameters
-    return run_name(p.get("yaml"), p.get("path"))
-
-
-@flow(name="load-directive", flow_run_name=_load_run_name)
-def load_directive_flow(yaml: str | None = None, path: str | None = None) -> dict[str, object]:
+@flow(name="load-directive", flow_run_name=load_run_name)
+def load_directive_flow(
+    yaml: Annotated[
+        str,
+        vi(
+            "Nội dung đặc tả (YAML)",
+            "Dán toàn bộ nội dung tệp đặc tả chỉ thị; để trống nếu chọn tệp ở ô dưới.",
+        ),
+    ] = "",
+    path: Annotated[
+        str,
+        vi(
+            "Tên tệp đặc tả",
+            "Tên một tệp trong thư mục đặc tả trên máy chủ (DONDOC_SPECS_DIR, mặc định ./specs), "
+            "ví dụ 24-CT-TTg.yaml; để trống nếu đã dán nội dung.",
+        ),
+    ] = "",
+) -> dict[str, object]:
     """Load or update a directive spec: paste its YAML (`yaml`), or give the name of a spec
     file in the specs folder DONDOC_SPECS_DIR (`path`); no other file can be read."""
     settings = get_settings()
-    result = load_spec_parameter(settings, context_at(None, settings), yaml=yaml, path=path)
+    result = load_spec_parameter(
+        settings, context_at(None, settings), yaml=blank_to_none(yaml), path=blank_to_none(path)
+    )
     for warning in result.warnings:
         get_run_logger().warning("warning: %s", warning)
     return {"directive": result.directive, "obligations": result.obligations,

@@ -8,8 +8,14 @@ from prefect.schedules import Cron
 
 from dondoc.config.settings import get_settings
 from dondoc.flows.admin import digest_flow, load_directive_flow, rollover_flow, send_now_flow
-from dondoc.flows.forms import agency_choices, obligation_choices, with_choices
+from dondoc.flows.forms import (
+    agency_choices,
+    directive_choices,
+    obligation_choices,
+    with_choices,
+)
 from dondoc.flows.importing import import_dispatch_flow
+from dondoc.flows.params import readable
 from dondoc.flows.submission import record_submission_flow
 from dondoc.flows.sweep import sweep_flow
 from dondoc.flows.synthesis import synthesis_flow
@@ -18,11 +24,21 @@ TAGS = ["dondoc"]
 
 
 def build_deployments() -> list[Any]:
+    """Every deployment, its run form in Vietnamese (flows/params.py) with dropdowns."""
+    return [readable(d) for d in _deployments()]
+
+
+def _deployments() -> list[Any]:
     settings = get_settings()
     tz, hour = settings.timezone, settings.send_hour
     submission = record_submission_flow.to_deployment(
         name="record-submission",
         description="Ghi nhận báo cáo của một cơ quan và đóng nhiệm vụ (đúng hạn hoặc quá hạn).",
+        tags=[*TAGS, "ad-hoc"],
+    )
+    synthesis = synthesis_flow.to_deployment(
+        name="annual-synthesis",
+        description="Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ (Excel và bảng).",
         tags=[*TAGS, "ad-hoc"],
     )
     return [
@@ -51,11 +67,7 @@ def build_deployments() -> list[Any]:
             tags=[*TAGS, "ad-hoc"],
         ),
         with_choices(submission, {"agency": agency_choices(), "obligation": obligation_choices()}),
-        synthesis_flow.to_deployment(
-            name="annual-synthesis",
-            description="Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ (Excel và bảng).",
-            tags=[*TAGS, "ad-hoc"],
-        ),
+        with_choices(synthesis, {"directive": directive_choices()}),
         load_directive_flow.to_deployment(
             name="load-directive",
             description="Nạp hoặc cập nhật tệp đặc tả chỉ thị (YAML) trên máy chủ dondoc.",

@@ -72,6 +72,8 @@ def with_choices(deployment: Any, choices: dict[str, list[str]]) -> Any:
             properties[name]["enum"] = options
             properties[name].pop("anyOf", None)
             properties[name]["type"] = "string"
+            if properties[name].get("default", options[0]) not in options:
+                del properties[name]["default"]  # a default the form could not show
     return deployment
 
 

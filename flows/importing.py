@@ -4,9 +4,9 @@ points."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -16,6 +16,8 @@ from dondoc.errors import InputError
 from dondoc.flows.artifacts import artifact_key
 from dondoc.flows.common import context_at
 from dondoc.flows.inputs import Folder, content_bytes, one_of, read_confined
+from dondoc.flows.params import At, blank_to_none, vi
+from dondoc.flows.run_names import import_run_name
 from dondoc.output_files import write_output_text
 from dondoc.reading.draft import DispatchDraft
 from dondoc.reading.importing import ImportedDraft, draft_from_text, draft_name, write_draft
@@ -81,19 +83,29 @@ def _markdown(draft: DispatchDraft, result: ImportedDraft) -> str:
     )
 
 
-def _import_run_name() -> str:
-    from prefect.runtime import flow_run
-
-    p = flow_run.parameters
-    return f"import {Path(str(p.get('path') or p.get('filename') or 'dispatch.txt')).name}"
-
-
-@flow(name="import-dispatch", flow_run_name=_import_run_name)
+@flow(name="import-dispatch", flow_run_name=import_run_name)
 def import_dispatch_flow(
-    text: str | None = None,
-    filename: str = "dispatch.txt",
-    at: dt.datetime | None = None,
-    path: str | None = None,
+    text: Annotated[
+        str,
+        vi(
+            "Nội dung văn bản",
+            "Dán toàn bộ nội dung công văn, chỉ thị hoặc quyết định (văn bản thuần); để trống "
+            "nếu chọn tệp ở ô Tên tệp văn bản.",
+        ),
+    ] = "",
+    filename: Annotated[
+        str,
+        vi("Tên lưu văn bản", "Tên tệp .txt để lưu nội dung đã dán vào thư mục bản nháp."),
+    ] = "dispatch.txt",
+    at: At = None,
+    path: Annotated[
+        str,
+        vi(
+            "Tên tệp văn bản",
+            "Tên một tệp .txt trong thư mục bản nháp trên máy chủ (DONDOC_DRAFTS_DIR, mặc định "
+            "./drafts); để trống nếu đã dán nội dung.",
+        ),
+    ] = "",
 ) -> dict[str, object]:
     """Read the plain text of a dispatch (công văn), directive or decision, pasted (`text`) or
     named in the drafts folder DONDOC_DRAFTS_DIR (`path`), and write a DRAFT directive spec to
@@ -103,7 +115,8 @@ def import_dispatch_flow(
     now = context_at(at, settings).now
     folder = settings.drafts_dir
     folder.mkdir(parents=True, exist_ok=True)
-    text, named = _dispatch_text(Folder(folder, "DONDOC_DRAFTS_DIR", "drafts"), text, path)
+    drafts = Folder(folder, "DONDOC_DRAFTS_DIR", "drafts")
+    text, named = _dispatch_text(drafts, blank_to_none(text), blank_to_none(path))
     filename = named.name if named else filename
     draft = draft_from_text(text, Path(filename).name, settings, now)
     stem = draft_name(draft, filename).removesuffix(_SUFFIX)

@@ -28,10 +28,6 @@ def specs_folder(settings: Settings) -> Folder:
     return Folder(settings.specs_dir, "DONDOC_SPECS_DIR", "specs")
 
 
-def run_name(yaml: str | None, path: str | None) -> str:
-    return f"load {CONTENT_NAME}" if yaml is not None or not path else f"load {Path(path).name}"
-
-
 def load_spec_parameter(
     settings: Settings, ctx: RunContext, *, yaml: str | None, path: str | None
 ) -> LoadResult:

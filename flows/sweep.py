@@ -10,7 +10,9 @@ from prefect.cache_policies import NO_CACHE
 
 from dondoc.db import engine_for
 from dondoc.flows.artifacts import publish_boards, publish_summary
-from dondoc.flows.common import context_at, local_time
+from dondoc.flows.common import context_at
+from dondoc.flows.params import At
+from dondoc.flows.run_names import sweep_run_name
 from dondoc.tracking.sweep import SWEEP_STEPS, Step, SweepSummary, new_summary
 
 
@@ -51,17 +53,8 @@ def _shown(step: Step, summary: SweepSummary, ran: bool) -> None:
         publish_boards(summary.at)
 
 
-def _run_name() -> str:
-    from prefect.runtime import flow_run
-
-    at = flow_run.parameters.get("at") or dt.datetime.now(dt.UTC)
-    if isinstance(at, str):
-        at = dt.datetime.fromisoformat(at)
-    return f"sweep {local_time(at):%Y-%m-%d %H:%M}"
-
-
-@flow(name="sweep", flow_run_name=_run_name, log_prints=True)
-def sweep_flow(at: dt.datetime | None = None) -> dict[str, object]:
+@flow(name="sweep", flow_run_name=sweep_run_name, log_prints=True)
+def sweep_flow(at: At = None) -> dict[str, object]:
     """Make coming tasks, refresh statuses, queue and deliver the reminders that are due."""
     ctx = context_at(at)
     summary = new_summary(ctx)

@@ -4,6 +4,7 @@ and the same figures on the dashboard (a markdown and a table artifact under sta
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -12,6 +13,8 @@ from prefect.cache_policies import NO_CACHE
 from dondoc.config.settings import get_settings
 from dondoc.engine.periods import period_label_vi
 from dondoc.flows.artifacts import artifact_key, board_url
+from dondoc.flows.params import blank_to_none, vi
+from dondoc.flows.run_names import synthesis_run_name
 from dondoc.reports.synthesis import Synthesis
 from dondoc.reports.synthesis_md import render_markdown, table_rows, title
 from dondoc.service import write_report
@@ -46,13 +49,23 @@ def publish_synthesis(synthesis: Synthesis) -> list[str]:
     return keys
 
 
-@flow(name="annual-synthesis", flow_run_name="synthesis {directive} {period}")
+@flow(name="annual-synthesis", flow_run_name=synthesis_run_name)
 def synthesis_flow(
-    directive: str = "24/CT-TTg", period: str = "2026", out_dir: str | None = None
+    directive: Annotated[str, vi("Chỉ thị", "Số hiệu chỉ thị cần tổng hợp.")] = "24/CT-TTg",
+    period: Annotated[
+        str, vi("Kỳ báo cáo", "Kỳ cần tổng hợp, ví dụ 2026 (năm) hoặc 2026-Q1 (quý).")
+    ] = "2026",
+    out_dir: Annotated[
+        str,
+        vi(
+            "Thư mục lưu tệp Excel",
+            "Thư mục trên máy chủ để lưu bảng tính; để trống: thư mục reports/ cạnh hộp thư đi.",
+        ),
+    ] = "",
 ) -> dict[str, object]:
     """Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ: bảng tính Excel và bảng trên
     giao diện (mỗi cơ quan một dòng; số lượng theo tình trạng; tỷ lệ hoàn thành đúng hạn)."""
-    path = report_path(directive, period, out_dir)
+    path = report_path(directive, period, blank_to_none(out_dir))
     synthesis = write_workbook(directive, period, path)
     publish_synthesis(synthesis)
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -316,3 +317,45 @@ def test_bad_run_parameters_are_refused_and_change_nothing(
         record_submission_flow(**params)
     assert named in str(caught.value)
     assert _snapshot() == before
+
+
+# Issue #14: `dondoc submit` refuses like the web form, in Vietnamese naming the value (then the
+# English), run as a user runs it (a separate process).
+VI_CASES: list[tuple[str, list[str], str]] = [
+    ("period never assigned", _replace(HCM, "--period", "1999"),
+     "Kỳ 1999 không thuộc các kỳ chỉ thị giao cho cơ quan này. Các kỳ đang theo dõi: từ 2026 "
+     "đến 2027."),
+    ("received in the future", _replace(HCM, "--received-on", "02/12/2026"),
+     "Ngày nhận 02/12/2026 sau ngày hôm nay (01/12/2026): không thể nhận báo cáo trong tương "
+     "lai. Nếu đúng là vậy (diễn tập), hãy thêm --allow-future."),
+    ("received before the directive", _replace(HCM, "--received-on", "2015-06-01"),
+     "Ngày nhận 01/06/2015 trước ngày ban hành chỉ thị (02/08/2016)"),
+    ("duplicate", SUBMIT,
+     "Nhiệm vụ annual-report kỳ 2026 của cơ quan 01 đã có báo cáo được ghi nhận (hoàn thành "
+     "đúng hạn)"),
+    ("unknown agency", _replace(SUBMIT, "--agency", "99"), "Không có cơ quan nào mang mã «99»."),
+    ("unknown obligation", _replace(HCM, "--obligation", "bao-cao"),
+     "Không có nhiệm vụ nào mang mã «bao-cao»."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "args", "said"), VI_CASES, ids=[c[0] for c in VI_CASES])
+def test_submit_refuses_in_vietnamese_naming_the_value(
+    name: str, args: list[str], said: str, loaded: Path, cli: Any
+) -> None:
+    before = _snapshot()
+    result = cli(*args)
+    assert result.code == 2, result.out + result.err
+    line = result.err.strip()
+    assert line.startswith("lỗi: ") and said in line, line
+    assert line.endswith(")") and "Traceback" not in line  # the English follows in brackets
+    assert result.out == "" and _snapshot() == before
+
+
+def test_submit_takes_the_received_date_as_dd_mm_yyyy(loaded: Path, cli: Any) -> None:
+    result = cli(*_replace(HCM, "--received-on", "24/11/2026"))
+    assert result.code == 0, result.err
+    assert result.out == "recorded 1/BC-UBND for 79 annual-report 2026: done_on_time\n"
+    board = json.loads(cli("status", "--format", "json", "--period", "2026").out)
+    hcm = next(r for r in board if r["agency"] == "79" and r["obligation"] == "annual-report")
+    assert hcm["submitted_on"] == "2026-11-24"

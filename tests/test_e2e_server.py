@@ -35,7 +35,7 @@ def test_flow_runs_through_the_api_close_the_task_and_publish_the_board(
 ) -> None:
     submission, sweep = board_published.submission_run, board_published.sweep_run
     assert submission["state"]["type"] == "COMPLETED", _failure(dondoc_served, submission)
-    assert submission["name"] == "submission 01 annual-report 2026"
+    assert submission["name"] == "Ghi nhận báo cáo: 01 · annual-report · 2026"
 
     status = dondoc_served.cli("status", "--format", "json", "--period", "2026")
     assert status.returncode == 0, status.stderr
@@ -46,6 +46,7 @@ def test_flow_runs_through_the_api_close_the_task_and_publish_the_board(
     assert hanoi["submitted_on"] == SUBMISSION["received_on"]
 
     assert sweep["state"]["type"] == "COMPLETED", _failure(dondoc_served, sweep)
+    assert sweep["name"] == "Gửi nhắc hạn ngay (chạy thử) 25/11/2026 08:30"
     latest = dondoc_served.server.api(
         "POST", "/artifacts/latest/filter", {"artifacts": {"key": {"any_": [BOARD_KEY]}}}
     )
@@ -67,10 +68,10 @@ def test_dondoc_run_records_a_submission_that_the_next_sweep_board_shows(
         "-p", "period=2026", "-p", "document=88/BC-UBND", "-p", "received_on=2026-11-24",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr + dondoc_served.output()
-    assert "submission 79 annual-report 2026: Completed" in run.stdout
+    assert "Ghi nhận báo cáo: 79 · annual-report · 2026: Completed" in run.stdout
     runs = dondoc_served.server.api(
         "POST", "/flow_runs/filter", {"flow_runs": {"name": {"any_": [
-            "submission 79 annual-report 2026"]}}},
+            "Ghi nhận báo cáo: 79 · annual-report · 2026"]}}},
     )  # fmt: skip
     assert {"agency:79", "period:2026", "directive:24/CT-TTg"} <= set(runs[0]["tags"])
 
@@ -132,13 +133,13 @@ def test_dondoc_run_load_directive_reads_only_the_specs_folder(
     message = failed["state"]["message"]
     assert "parameter path" in message and "DONDOC_SPECS_DIR" in message, message
     assert "SECRET" not in message + dondoc_served.flow_run_logs(failed["id"])
-    assert failed["name"] == "load secret.txt"
+    assert failed["name"] == "Nạp chỉ thị: secret.txt"
 
     specs = dondoc_served.workdir / "specs"
     specs.mkdir(exist_ok=True)
     for name in ("24-CT-TTg.yaml", "351-BXD-PTDT.txt"):
         shutil.copy(DATA_DIR / "directives" / name, specs / name)
     loaded = dondoc_served.cli("run", "load-directive", "-p", "path=24-CT-TTg.yaml")
-    assert loaded.returncode == 0 and "load 24-CT-TTg.yaml: Completed" in loaded.stdout, (
+    assert loaded.returncode == 0 and "Nạp chỉ thị: 24-CT-TTg.yaml: Completed" in loaded.stdout, (
         loaded.stdout + loaded.stderr + dondoc_served.output()
     )

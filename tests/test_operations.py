@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pty
+import select
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,9 @@ def test_dry_run_lists_what_would_go_and_changes_nothing(seeded: Path, cli: Any)
     assert cli("status", "--format", "json").out == before
     assert not (seeded / "outbox").exists()
     real = cli("sweep", "--at", "2026-11-25T08:30+07:00")
+    assert real.out.startswith("sweep as of 25/11/2026 08:30 (Asia/Ho_Chi_Minh)\n"), real.out
     assert "reminders queued: 2" in real.out
+    assert real.err == ""  # piped: no progress bar
     assert len(list((seeded / "outbox").glob("*.eml"))) == 2
 
 
@@ -103,3 +110,83 @@ def test_no_deployment_takes_a_recorder_or_an_arbitrary_path(seeded: Path) -> No
     assert "recorded_by" not in schemas["record-submission"]
     assert {"yaml", "path"} <= set(schemas["load-directive"])
     assert {"text", "path"} <= set(schemas["import-dispatch"])
+
+
+def _has_diacritics(text: str) -> bool:
+    return any(not c.isascii() and c.isalpha() for c in text)
+
+
+def test_every_run_form_field_has_a_vietnamese_title_and_help(seeded: Path) -> None:
+    """The Prefect run forms (PRODUCT.md §7): Vietnamese labels, no "None" toggles, dates as
+    date pickers, instants as date-time pickers left empty for "now"."""
+    from dondoc.flows.deployments import build_deployments
+
+    schemas = {d.name: d._parameter_openapi_schema.properties for d in build_deployments()}
+    for deployment, properties in schemas.items():
+        for key, spec in properties.items():
+            where = f"{deployment}.{key}: {spec}"
+            assert spec["title"] != key and _has_diacritics(spec["title"]), where
+            assert _has_diacritics(spec.get("description", "")), where
+            kinds = [spec.get("type")] + [s.get("type") for s in spec.get("anyOf", [])]
+            assert "null" not in kinds and spec.get("default", "") is not None, where
+    submission = schemas["record-submission"]
+    assert submission["agency"]["title"] == "Cơ quan"
+    assert submission["received_on"]["title"] == "Ngày nhận"
+    assert (submission["received_on"]["type"], submission["received_on"]["format"]) == (
+        "string",
+        "date",
+    )
+    assert submission["note"]["default"] == "" and submission["directive"]["default"] == ""
+    assert "24/CT-TTg" in schemas["annual-synthesis"]["directive"]["enum"]
+    for deployment in ("daily-sweep", "send-reminders-now", "period-rollover", "import-dispatch"):
+        at = schemas[deployment]["at"]
+        assert at["format"] == "date-time" and "default" not in at  # empty: as of now
+
+
+def _on_terminal(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run `dondoc ARGS` with standard error on a terminal (a pty), standard output piped."""
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    proc = subprocess.Popen([sys.executable, "-m", "dondoc.cli", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=child)  # fmt: skip
+    os.close(child)
+    seen = b""
+    while True:  # read as it comes: a full pty would block the command
+        ready, _, _ = select.select([main], [], [], 60)
+        try:
+            chunk = os.read(main, 65536) if ready else b""
+        except OSError:  # EIO: the command closed its end
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    out = proc.stdout.read() if proc.stdout else b""
+    return proc.wait(timeout=60), out.decode(), seen.decode(errors="replace")
+
+
+def test_a_sweep_on_a_terminal_shows_its_progress_and_a_piped_one_does_not(
+    seeded: Path,
+) -> None:
+    code, out, terminal = _on_terminal("sweep", "--at", "2026-11-25T08:30+07:00", cwd=seeded)
+    assert code == 0, out + terminal
+    assert "sending reminders" in terminal and "2/2" in terminal, terminal
+    assert out.startswith("sweep as of 25/11/2026 08:30 (Asia/Ho_Chi_Minh)\n")
+    assert "messages: 2 " in out and "\x1b" not in out  # the summary itself stays plain
+
+
+def test_dondoc_run_parameters_are_typed_by_the_vietnamese_forms(seeded: Path) -> None:
+    """`dondoc run -p ...` against the forms' schemas: codes pick dropdown options, booleans
+    are booleans, and `at=null` leaves the instant out (the run acts as of now)."""
+    from dondoc.cli.remote import _resolve, parse_params
+    from dondoc.flows.deployments import build_deployments
+
+    schemas = {d.name: d._parameter_openapi_schema.model_dump() for d in build_deployments()}
+    sent = _resolve(parse_params(["at=null", "dry_run=false"]), schemas["send-reminders-now"])
+    assert sent == {"dry_run": False}
+    pairs = ["agency=01", "received_on=2026-11-24", "note="]
+    assert _resolve(parse_params(pairs), schemas["record-submission"]) == {
+        "agency": "01 - Ủy ban nhân dân thành phố Hà Nội",
+        "received_on": "2026-11-24",
+        "note": "",
+    }

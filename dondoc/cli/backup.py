@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dondoc.cli.common import load_settings, ready_settings
+from dondoc.cli.progress import working
 
 
 def export_(
@@ -16,7 +17,9 @@ def export_(
     """Write the whole database to one portable JSON dump (SQLite or PostgreSQL)."""
     from dondoc.backup import export_database
 
-    counts = export_database(ready_settings(), file)
+    settings = ready_settings()
+    with working(f"exporting the database to {file}"):
+        counts = export_database(settings, file)
     typer.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
 
 
@@ -26,5 +29,7 @@ def import_(
     """Load a dump into an EMPTY database at the dump's schema revision (one transaction)."""
     from dondoc.backup import import_database
 
-    counts = import_database(load_settings(), file)
+    settings = load_settings()
+    with working(f"importing {file}"):
+        counts = import_database(settings, file)
     typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables from {file}")

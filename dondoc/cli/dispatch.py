@@ -32,6 +32,7 @@ def import_dispatch(
     import datetime as dt
 
     from dondoc.cli.common import load_settings, parse_at
+    from dondoc.cli.progress import working
     from dondoc.reading.importing import (
         draft_from_text,
         draft_name,
@@ -41,9 +42,10 @@ def import_dispatch(
 
     settings = load_settings()
     now = parse_at(at) or dt.datetime.now(dt.UTC)
-    draft = draft_from_text(read_dispatch_file(file), str(file), settings, now)
-    target = None if output == "-" else Path(output or draft_name(draft, file.name))
-    result = write_draft(draft, source=file, output=target, force=force)
+    with working(f"reading {file}"):
+        draft = draft_from_text(read_dispatch_file(file), str(file), settings, now)
+        target = None if output == "-" else Path(output or draft_name(draft, file.name))
+        result = write_draft(draft, source=file, output=target, force=force)
     if result.path is None:
         typer.echo(result.yaml, nl=False)
     # With the draft on standard output, the report goes to standard error.

@@ -54,7 +54,11 @@ def _resolve(params: dict[str, str], schema: dict[str, Any]) -> dict[str, Any]:
             f"{', '.join(properties) or 'none'}",
             field="param",
         )
-    return {key: _typed(key, value, properties[key]) for key, value in params.items()}
+    # `-p at=null` on a field whose form has no null (an empty date-time picker means "now"):
+    # leave it out, so the flow's default applies.
+    optional = set(properties) - set(schema.get("required", []))
+    given = {k: v for k, v in params.items() if not (v == "null" and k in optional)}
+    return {key: _typed(key, value, properties[key]) for key, value in given.items()}
 
 
 def run(name: str, pairs: list[str], *, timeout: float, tags: list[str]) -> tuple[str, str]:

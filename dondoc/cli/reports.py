@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dondoc.cli.common import AtOption, ready_context, ready_settings
+from dondoc.cli.progress import working
 from dondoc.errors import InputError
 
 
@@ -66,7 +67,9 @@ def report(
     """The annual synthesis as an XLSX workbook with Vietnamese headings."""
     from dondoc.service import write_report
 
-    s = write_report(ready_settings(), directive, period, out, obligation=obligation)
+    settings = ready_settings()
+    with working(f"writing {out}"):
+        s = write_report(settings, directive, period, out, obligation=obligation)
     typer.echo(
         f"wrote {out}: {s.total} rows, {s.counts.get('done_on_time', 0)} on time "
         f"({s.on_time_rate:.1%})"

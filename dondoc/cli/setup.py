@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dondoc.cli.common import AtOption, context, ready_context, ready_settings, safe_url, warn
+from dondoc.cli.progress import working
 from dondoc.errors import InputError
 
 
@@ -61,5 +62,7 @@ def contacts_import(
 
     if not file.is_file():
         raise InputError(f"{file}: no such file", field="file")
-    r = import_contacts_file(ready_settings(), file, replace=replace)
+    settings = ready_settings()
+    with working(f"importing contacts from {file}"):
+        r = import_contacts_file(settings, file, replace=replace)
     typer.echo(f"contacts: {r.created} new, {r.updated} updated, {r.deactivated} deactivated")

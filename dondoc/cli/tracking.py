@@ -3,11 +3,14 @@ a task."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
 from dondoc.cli.common import AtOption, ready_context, use_prefect
+from dondoc.cli.progress import Counter, counting
 from dondoc.errors import InputError
 
 
@@ -30,21 +33,38 @@ def sweep(
             )
         typer.echo(f"would send {len(planned)} reminder(s); nothing was changed")
         return
-    if use_prefect():
-        from dondoc.flows.sweep import sweep_flow
+    with counting("sweeping", "sending reminders") as count:
+        summary = _run_sweep(ctx, count)
+    _print_summary(summary, ctx.settings.timezone)
 
-        summary: dict[str, Any] = sweep_flow(at=ctx.now)
-    else:
+
+def _run_sweep(ctx: Any, count: Counter | None) -> dict[str, Any]:
+    """The sweep, as a tracked flow run when a Prefect API is configured; ``count`` (a terminal's
+    progress bar) is told of each message delivered."""
+    from dondoc.tracking.delivery import reporting_progress
+
+    with reporting_progress(count) if count else contextlib.nullcontext():
+        if use_prefect():
+            from dondoc.flows.sweep import sweep_flow
+
+            return dict(sweep_flow(at=ctx.now))
         from dondoc.db import engine_for
         from dondoc.tracking.sweep import run_sweep
 
-        summary = run_sweep(engine_for(ctx.settings), ctx).as_dict()
-    _print_summary(summary)
+        return run_sweep(engine_for(ctx.settings), ctx).as_dict()
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
+def local_moment(iso: str, timezone: str) -> str:
+    """An instant of a summary in the configured time zone: 27/11/2026 08:00 (Asia/Ho_Chi_Minh)."""
+    from zoneinfo import ZoneInfo
+
+    at = dt.datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone))
+    return f"{at:%d/%m/%Y %H:%M} ({timezone})"
+
+
+def _print_summary(summary: dict[str, Any], timezone: str) -> None:
     delivery = summary["delivery"]
-    typer.echo(f"sweep as of {summary['at']}")
+    typer.echo(f"sweep as of {local_moment(str(summary['at']), timezone)}")
     typer.echo(f"  tasks created: {summary['tasks_created']}")
     if summary.get("tasks_transferred"):
         typer.echo(f"  tasks transferred to successors: {summary['tasks_transferred']}")
@@ -80,7 +100,9 @@ def submit(
     obligation: Annotated[str, typer.Option(help="Obligation code, e.g. annual-report.")],
     period: Annotated[str, typer.Option(help="Period, e.g. 2026, 2026-Q1, 2026-05, once.")],
     document: Annotated[str, typer.Option(help='The report\'s number/symbol, "SỐ/KÝ-HIỆU".')],
-    received_on: Annotated[str, typer.Option(help="Date received, YYYY-MM-DD.")],
+    received_on: Annotated[
+        str, typer.Option(help="Date received: dd/mm/yyyy (27/11/2026) or YYYY-MM-DD.")
+    ],
     note: Annotated[str | None, typer.Option(help="Free text.")] = None,
     directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
     at: AtOption = None,
@@ -92,16 +114,40 @@ def submit(
         ),
     ] = False,
 ) -> None:
-    """Record a submission and close the task (on time or late)."""
+    """Record a submission and close the task (on time or late). A refusal is printed in
+    Vietnamese, as the web board words it, then in English."""
+    from dondoc.errors import DondocError
+
+    try:
+        status = _record(at, agency, obligation, period, document, received_on, note, directive,
+                         allow_future)  # fmt: skip
+    except DondocError as exc:
+        typer.echo(f"lỗi: {_refusal(exc, at)}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    typer.echo(f"recorded {document} for {agency} {obligation} {period}: {status}")
+
+
+def _record(
+    at: str | None,
+    agency: str,
+    obligation: str,
+    period: str,
+    document: str,
+    received_on: str,
+    note: str | None,
+    directive: str | None,
+    allow_future: bool,
+) -> str:
+    """The new status of the task, or a DondocError; the database is unchanged on error."""
     from pydantic import ValidationError
 
     from dondoc.actors import local_actor
     from dondoc.models import SubmissionCreate
     from dondoc.models.text import first_problem
-    from dondoc.tracking.submissions import received_on_from
+    from dondoc.tracking.refusals import parse_day
 
     if not document.strip():
-        raise InputError("--document must not be empty", field="document")
+        raise InputError("--document must not be empty", field="document", value=document)
     try:
         data = SubmissionCreate(
             agency=agency,
@@ -109,7 +155,7 @@ def submit(
             period=period,
             directive=directive,
             document_number=document.strip(),
-            received_on=received_on_from(received_on),
+            received_on=parse_day(received_on),
             note=note,
             recorded_by=local_actor(),
         )
@@ -120,12 +166,28 @@ def submit(
         from dondoc.flows.submission import record_submission_flow
 
         out = record_submission_flow(**_flow_params(data), allow_future=allow_future)
-        status = str(out["status"])
-    else:
-        from dondoc.service import submit as do_submit
+        return str(out["status"])
+    from dondoc.service import submit as do_submit
 
-        status = do_submit(ctx.settings, ctx, data, allow_future=allow_future).status
-    typer.echo(f"recorded {document} for {agency} {obligation} {period}: {status}")
+    return str(do_submit(ctx.settings, ctx, data, allow_future=allow_future).status)
+
+
+def _refusal(exc: Any, at: str | None) -> str:
+    """The Vietnamese refusal naming the value, then the English one in brackets."""
+    from dondoc.cli.common import context
+    from dondoc.engine.deadlines import local_date
+    from dondoc.tracking.refusals import CLI_CONFIRM, message_vi
+
+    received = exc.value if isinstance(exc.value, dt.date) else None
+    today = received or dt.date.today()  # only a refused received date needs the real today
+    if received is not None:
+        ctx = context(at)  # --at was read already: the refusal came after it
+        today = local_date(ctx.now, ctx.tz)
+    said = message_vi(exc, received, today, confirm_hint=CLI_CONFIRM)
+    english = str(exc)
+    if said == english:
+        said = "Không ghi nhận được báo cáo."
+    return f"{said} ({english})"
 
 
 SUBMIT_OPTIONS = {
@@ -146,8 +208,8 @@ def _flow_params(data: Any) -> dict[str, Any]:
         "period": data.period,
         "document": data.document_number,
         "received_on": data.received_on,
-        "note": data.note,
-        "directive": data.directive,
+        "note": data.note or "",
+        "directive": data.directive or "",
     }
 
 

@@ -6,12 +6,17 @@ the one message per sender already in flight still arrives (docs: delivery guara
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from dondoc.context import RunContext
 from dondoc.db import transaction
@@ -30,7 +35,31 @@ from dondoc.tracking.delivery_claims import (
 from dondoc.tracking.delivery_rows import ClaimedRow, claimed_rows, message_context
 from dondoc.tracking.flagging import display_target, flag_contact
 
-__all__ = ["LEASE", "DeliveryTally", "SweepClock", "deliver_queued"]
+__all__ = [
+    "LEASE",
+    "DeliveryTally",
+    "Progress",
+    "SweepClock",
+    "deliver_queued",
+    "reporting_progress",
+]
+
+Progress = Callable[[int, int], None]
+"""Told (messages handled, messages expected) after each recipient: a terminal's progress bar."""
+
+# The sweep reaches delivery through its steps (and, with Prefect, a task): the `dondoc sweep`
+# command hands its progress bar down this way instead of through every step's signature.
+_PROGRESS: ContextVar[Progress | None] = ContextVar("dondoc_delivery_progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting_progress(progress: Progress) -> Iterator[None]:
+    """Every delivery run inside this block (in this context) reports to ``progress``."""
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
 
 
 @dataclass
@@ -71,17 +100,36 @@ def claimed_by_recipient(engine: Engine, token: str) -> list[list[ClaimedRow]]:
     return list(by_contact.values())
 
 
+def due_recipients(engine: Engine, now: dt.datetime) -> int:
+    """How many messages (one per recipient) are due: the total a progress bar counts to."""
+    query = select(func.count(distinct(col(Notification.contact_id)))).where(
+        col(Notification.status) == "queued", col(Notification.next_attempt_at) <= now
+    )
+    with transaction(engine) as session:
+        return int(session.execute(query).scalar_one())
+
+
 def deliver_queued(
-    *, engine: Engine, ctx: RunContext, clock: SweepClock | None = None
+    *,
+    engine: Engine,
+    ctx: RunContext,
+    clock: SweepClock | None = None,
+    progress: Progress | None = None,
 ) -> DeliveryTally:
-    """Send everything due, a small claim at a time, until nothing is left to claim."""
+    """Send everything due, a small claim at a time, until nothing is left to claim.
+    ``progress`` (or the one of ``reporting_progress``) is told after each recipient."""
     tally = DeliveryTally()
     now = clock or SweepClock(ctx.now)
+    report = progress or _PROGRESS.get()
+    expected, done = (due_recipients(engine, now()) if report else 0), 0
     while (token := claim_batch(engine, ctx, now())) is not None:
         if not token:
             continue  # another sweeper won this batch; look for the next one
         for rows in claimed_by_recipient(engine, token):
             send_to_recipient(engine, ctx, token, rows, now(), tally)
+            if report:
+                done += 1
+                report(done, max(expected, done))
         with transaction(engine) as session:
             hand_back(session=session, token=token)
     return tally

@@ -15,9 +15,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from dondoc.engine.deadlines import days_between, local_date
-from dondoc.errors import ConflictError, DondocError, InputError
+from dondoc.errors import DondocError, InputError
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task
 from dondoc.reports.board import STATUS_LABELS_VI
+from dondoc.tracking.refusals import message_vi
 from dondoc.web.common import context_of, current_user, db, dmy, render, require_coordinator
 from dondoc.web.tracked import Outcome, TaskKey, record_report, withdraw_report
 
@@ -41,36 +42,6 @@ def parse_day(value: str) -> dt.date:
             field="received_on",
             value=text,
         ) from None
-
-
-def message_vi(
-    exc: DondocError, received: dt.date | None, today: dt.date, issued: dt.date | None = None
-) -> str:
-    """The known errors of a record or withdrawal in Vietnamese, naming the value."""
-    text = str(exc)
-    if exc.field == "received_on" and received is not None:
-        if "after today" in text:
-            return (
-                f"Ngày nhận {dmy(received)} sau ngày hôm nay ({dmy(today)}): không thể nhận "
-                "báo cáo trong tương lai. Nếu đúng là vậy (diễn tập), hãy đánh dấu ô xác nhận."
-            )
-        if "before directive" in text:
-            when = f" ({dmy(issued)})" if issued else ""
-            return (
-                f"Ngày nhận {dmy(received)} trước ngày ban hành chỉ thị{when}: không được ghi nhận."
-            )
-    if exc.field == "period":
-        if "outside the periods" in text:
-            return f"Kỳ {exc.value} không thuộc các kỳ chỉ thị giao cho cơ quan này."
-        if "already closed" in text:
-            return "Nhiệm vụ này đã có báo cáo được ghi nhận: hãy rút báo cáo cũ trước khi sửa."
-    if isinstance(exc, ConflictError) and "no submission to withdraw" in text:
-        return "Nhiệm vụ này chưa có báo cáo nào để rút."
-    if exc.field in ("document", "document_number"):
-        return f"Số, ký hiệu văn bản «{exc.value or ''}» không hợp lệ."
-    if exc.field in ("note", "reason"):
-        return "Nội dung có ký tự điều khiển không hợp lệ."
-    return text
 
 
 @dataclass(frozen=True)
