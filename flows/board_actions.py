@@ -58,9 +58,7 @@ def _run_name(verb: str) -> Callable[[], str]:
         p = flow_run.parameters
         who = str(p.get("actor")).removesuffix(f" ({COMMAND_LINE})")
         where = SOURCES_VI.get(str(p.get("source")), str(p.get("source")))
-        return (
-            f"{verb} {p.get('agency')} · {p.get('obligation')} · {p.get('period')} ({who}, {where})"
-        )
+        return f"{verb}: {p.get('agency')} · {p.get('obligation')} · {p.get('period')} ({who}, {where})"
 
     return name
 

@@ -90,7 +90,7 @@ def test_a_report_recorded_and_withdrawn_on_the_board_are_flow_runs(
     page = client.get(got.headers["location"]).text
     assert "Đã ghi nhận: hoàn thành đúng hạn" in page
     run = flow_run(run_link(page, tracked))
-    assert run.name == "Ghi nhận báo cáo 79 · annual-report · 2026 (lan, bảng theo dõi)"
+    assert run.name == "Ghi nhận báo cáo: 79 · annual-report · 2026 (lan, bảng theo dõi)"
     assert {
         "agency:79",
         "obligation:annual-report",
@@ -110,7 +110,7 @@ def test_a_report_recorded_and_withdrawn_on_the_board_are_flow_runs(
     page = client.get(got.headers["location"]).text
     assert "Đã rút báo cáo" in page
     run = flow_run(run_link(page, tracked))
-    assert run.name == "Rút báo cáo 79 · annual-report · 2026 (lan, bảng theo dõi)"
+    assert run.name == "Rút báo cáo: 79 · annual-report · 2026 (lan, bảng theo dõi)"
     assert run.state.is_completed() and "source:web" in run.tags
     assert ("lan", "due_soon") in events(db_url, "withdrawal")
 
@@ -163,7 +163,7 @@ def test_dondoc_withdraw_is_a_flow_run_too(tracked: str, db_url: str) -> None:
         )
     who = local_actor()
     user = who.removesuffix(" (dòng lệnh)")
-    assert [r.name for r in runs] == [f"Rút báo cáo 01 · annual-report · 2026 ({user}, dòng lệnh)"]
+    assert [r.name for r in runs] == [f"Rút báo cáo: 01 · annual-report · 2026 ({user}, dòng lệnh)"]
     assert runs[0].state.is_completed() and "directive:24/CT-TTg" in runs[0].tags
     assert events(db_url, "withdrawal") == [(who, "due_soon")]
 
