@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     zalo_timeout_seconds: float | None = Field(
         default=None, gt=0, description="Connect and read timeout of Zalo / ZNS calls (4 s)."
     )
+    # Signs the web board's session and CSRF cookies; unset, one is made once and kept in
+    # ./data/web_secret. Secret: a SecretStr never shows in a repr, a log or an error.
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="DONDOC_WEB_SECRET: the web board's signing secret, at least 32 characters.",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -177,7 +177,7 @@ def test_every_page_redirects_to_the_login_form_when_logged_out(
     client: TestClient, page: str
 ) -> None:
     got = client.get(page)
-    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+    assert got.status_code == 303 and got.headers["location"].startswith("/dang-nhap")
     assert client.get("/dang-nhap").status_code == 200
     assert client.get("/static/dondoc.css").status_code == 200
 
@@ -220,7 +220,7 @@ def test_disabling_an_account_ends_its_open_session(client: TestClient, db_url: 
     with transaction(get_engine(db_url)) as session:
         disable_user(session, name="lan", actor="test")
     got = client.get("/bang-theo-doi")
-    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+    assert got.status_code == 303 and got.headers["location"].startswith("/dang-nhap")
 
 
 def test_logout_ends_the_session(client: TestClient) -> None:

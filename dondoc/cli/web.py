@@ -26,11 +26,15 @@ def web(
 
     from dondoc.cli.common import ready_settings
     from dondoc.cli.platform import is_loopback
+    from dondoc.cli.users import first_account_hint
     from dondoc.web.app import create_app
 
     settings = ready_settings()
     app = create_app(settings)
     typer.echo(board_address(host, port))
+    hint = first_account_hint(settings)
+    if hint:
+        typer.echo(hint)
     if not is_loopback(host):
         typer.echo(
             f"warning: the web board listens on {host}, beyond this machine; serve it behind "

@@ -16,14 +16,6 @@ from dondoc.web.board import task_ids
 from dondoc.web.common import db, render
 
 HISTORY_LIMIT = 200
-NOTIFICATION_VI = {
-    "queued": "Đang chờ gửi",
-    "sending": "Đang gửi",
-    "delivering": "Đang gửi",
-    "sent": "Đã gửi",
-    "given_up": "Ngừng gửi",
-    "cancelled": "Đã huỷ (nhiệm vụ đã đóng)",
-}
 
 
 async def agency_page(request: Request) -> Response:
@@ -68,7 +60,6 @@ async def agency_page(request: Request) -> Response:
             contacts=contacts,
             history=history,
             messages=[tuple(m) for m in messages],
-            notification_vi=NOTIFICATION_VI,
         )
 
 
