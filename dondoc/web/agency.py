@@ -24,6 +24,7 @@ async def agency_page(request: Request) -> Response:
         agency = session.execute(select(Agency).where(col(Agency.code) == code)).scalars().first()
         if agency is None:
             raise HTTPException(404, f"Không có cơ quan mã «{code[:32]}».")
+        successor = session.get(Agency, agency.successor_id) if agency.successor_id else None
         rows = board_rows(session=session, agency=code)
         ids = task_ids(session, holder=code)
         contacts = list(
@@ -55,6 +56,7 @@ async def agency_page(request: Request) -> Response:
             "agency.html",
             title=agency.name,
             agency=agency,
+            successor=successor,
             rows=rows,
             ids=ids,
             contacts=contacts,

@@ -52,6 +52,8 @@ EVENT_KINDS_VI = {
     "notification_cancelled": "Huỷ thông báo",
 }
 
+CHANNELS_VI = {"email": "Thư điện tử", "zalo": "Zalo", "zns": "Zalo (ZNS)", "apprise": "Kênh khác"}
+
 # A message's delivery state.
 NOTIFICATION_VI = {
     "queued": "Đang chờ gửi",
@@ -81,6 +83,14 @@ def actor_vi(actor: str | None) -> str:
     return ACTORS_VI.get(actor or "", actor or "")
 
 
+def period_text(period: str) -> str:
+    """A period as a coordinator reads it: 2026, 2026-Q2 (quý II năm 2026), Một lần."""
+    if period == "once":
+        return "Một lần (không định kỳ)"
+    label = period_label_vi(period)
+    return period if label in (period, f"năm {period}") else f"{period} ({label})"
+
+
 def stage_vi(stage: str) -> str:
     """A reminder stage as a coordinator reads it: before-7 -> Nhắc trước hạn 7 ngày."""
     kind, _, days = stage.partition("-")
@@ -103,7 +113,8 @@ TEMPLATES.filters["dmy_time"] = dmy_time
 TEMPLATES.filters["event_kind"] = event_kind_vi
 TEMPLATES.filters["actor"] = actor_vi
 TEMPLATES.filters["stage"] = stage_vi
-TEMPLATES.filters["period_vi"] = period_label_vi
+TEMPLATES.filters["period"] = period_text
+TEMPLATES.filters["channel"] = lambda channel: CHANNELS_VI.get(channel, channel)
 TEMPLATES.filters["delivery"] = lambda status: NOTIFICATION_VI.get(status, status)
 TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI
 

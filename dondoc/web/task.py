@@ -77,6 +77,12 @@ def _load(request: Request, task_id: int) -> TaskView:
         return load_task(session, task_id)
 
 
+def _title(view: TaskView) -> str:
+    """Which agency, what and which period: tabs of several tasks tell each other apart."""
+    who = view.holder.short_name or view.holder.name
+    return f"{who} · {view.obligation.title} · kỳ {view.task.period}"
+
+
 def _page(request: Request, task_id: int, status_code: int = 200, **extra: object) -> Response:
     view = _load(request, task_id)
     user = current_user(request)
@@ -85,7 +91,7 @@ def _page(request: Request, task_id: int, status_code: int = 200, **extra: objec
         request,
         "task.html",
         status_code=status_code,
-        title=f"Nhiệm vụ: {view.obligation.title}",
+        title=_title(view),
         can_record=bool(user and user.get("role") == "coordinator"),
         is_open=view.task.status not in ("done_on_time", "done_late", "waived"),
         view=view,
