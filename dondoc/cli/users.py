@@ -3,7 +3,6 @@ input (one line), never from an argument, which `ps` and shell history would sho
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -22,8 +21,8 @@ def dondoc_command() -> str:
     if not script.exists() or (found and Path(found).resolve() == script.resolve()):
         return "dondoc"
     try:
-        return os.path.relpath(script)
-    except ValueError:  # another drive (Windows)
+        return str(script.relative_to(Path.cwd()))  # inside this folder: .venv/bin/dondoc
+    except ValueError:
         return str(script)
 
 
