@@ -103,6 +103,13 @@ class Settings(BaseSettings):
             raise ValueError(f"DONDOC_WEB_URL {value!r} must start with http:// or https://")
         return value.rstrip("/")
 
+    # Signs the web board's session and CSRF cookies; unset, one is made once and kept in
+    # ./data/web_secret. Secret: a SecretStr never shows in a repr, a log or an error.
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="DONDOC_WEB_SECRET: the web board's signing secret, at least 32 characters.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

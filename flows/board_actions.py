@@ -58,7 +58,8 @@ def _run_name(verb: str) -> Callable[[], str]:
         p = flow_run.parameters
         who = str(p.get("actor")).removesuffix(f" ({COMMAND_LINE})")
         where = SOURCES_VI.get(str(p.get("source")), str(p.get("source")))
-        return f"{verb}: {p.get('agency')} · {p.get('obligation')} · {p.get('period')} ({who}, {where})"
+        what = f"{p.get('agency')} · {p.get('obligation')} · {p.get('period')}"
+        return f"{verb}: {what} ({who}, {where})"
 
     return name
 

@@ -177,7 +177,7 @@ def test_every_page_redirects_to_the_login_form_when_logged_out(
     client: TestClient, page: str
 ) -> None:
     got = client.get(page)
-    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+    assert got.status_code == 303 and got.headers["location"].startswith("/dang-nhap")
     assert client.get("/dang-nhap").status_code == 200
     assert client.get("/static/dondoc.css").status_code == 200
 
@@ -220,7 +220,7 @@ def test_disabling_an_account_ends_its_open_session(client: TestClient, db_url: 
     with transaction(get_engine(db_url)) as session:
         disable_user(session, name="lan", actor="test")
     got = client.get("/bang-theo-doi")
-    assert got.status_code == 303 and got.headers["location"] == "/dang-nhap"
+    assert got.status_code == 303 and got.headers["location"].startswith("/dang-nhap")
 
 
 def test_logout_ends_the_session(client: TestClient) -> None:
@@ -486,9 +486,9 @@ def test_the_agency_page_shows_tasks_contacts_and_history(client: TestClient, db
     assert f'href="/nhiem-vu/{task}"' in page.text and "status-done_on_time" in page.text
     assert "vanthu@hochiminhcity.gov.vn" in page.text
     assert "123/BC-UBND, nhận ngày 27/11/2026" in page.text  # the audit trail, actor lan
-    assert "<td>lan</td>" in page.text
-    assert "<td>Ghi nhận báo cáo</td>" in page.text  # event kinds in Vietnamese
-    assert re.search(r"<td>27/11/2026 1\d:\d\d</td>", page.text)  # local time
+    assert re.search(r"<td[^>]*>lan</td>", page.text)
+    assert re.search(r"<td[^>]*>Ghi nhận báo cáo</td>", page.text)  # event kinds in Vietnamese
+    assert re.search(r"<td[^>]*>27/11/2026 1\d:\d\d</td>", page.text)  # local time
     assert client.get("/co-quan/KHONG-CO").status_code == 404
 
 

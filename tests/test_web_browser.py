@@ -10,6 +10,7 @@ drives the browser and never downloads one of its own. Screenshots go to build/s
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -19,6 +20,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -181,6 +183,10 @@ def test_page_looks_right_and_passes_axe(
         if name == "bang-theo-doi" and size == "390x844":  # the table scrolls inside its box
             box = page.locator(".scroll").first
             assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits a phone?"
+        if name.startswith(("co-quan", "nhiem-vu")) and size == "390x844":
+            # Short tables read as one card per row on a phone: nothing hidden to the right.
+            for box in page.locator(".scroll:has(table.stack)").all():
+                assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), "cut off on a phone"
         violations = serious_violations(page)
         assert not violations, f"{target} at {size} ({path}):\n{describe(violations)}"
     finally:
@@ -196,6 +202,16 @@ def test_anonymous_visitor_is_sent_to_the_login_page(context: BrowserContext) ->
         page.goto(path)
         expect(page).to_have_url(re.compile(r"/dang-nhap"))
         expect(page.locator("input[name=username]")).to_be_visible()
+
+    # Logging in leads back to the page asked for, not to the first page.
+    page.goto(f"/bang-theo-doi?{BOARD_QUERY}&q=da+nang")
+    expect(page).to_have_url(re.compile(r"/dang-nhap\?next="))
+    page.locator("input[name=username]").fill(COORDINATOR.name)
+    page.locator("input[name=password]").fill(COORDINATOR.password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/bang-theo-doi\?.*q=da\+nang"))
+    expect(page.locator("#board tbody tr[data-agency]")).to_have_count(1)
+    expect(page.locator('#board tr[data-agency="48"]')).to_contain_text("Đà Nẵng")
 
 
 def test_wrong_password_is_refused_in_vietnamese(context: BrowserContext) -> None:
@@ -273,6 +289,11 @@ def test_coordinator_finds_the_overdue_records_a_report_downloads_and_logs_out(
     expect(page.locator("main .status-done_on_time").first).to_be_visible()
     expect(page.locator("main")).to_contain_text("Hoàn thành đúng hạn")
     expect(page.locator("main")).to_contain_text("125/BC-UBND")
+    received = page.locator("#received")
+    expect(received).to_contain_text("125/BC-UBND")
+    expect(received).to_contain_text("20/11/2026")
+    expect(received).to_contain_text("Đúng hạn")
+    expect(received).to_contain_text(COORDINATOR.name)
     page.screenshot(path=str(shots / "scenario-2-recorded.png"), full_page=True)
     assert board_status(board, "01") == "done_on_time"
 
@@ -330,6 +351,7 @@ def test_viewer_sees_no_record_form_and_a_direct_post_is_refused(
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("form[action$='/bao-cao']")).to_have_count(0)
     expect(page.locator("input[name=document]")).to_have_count(0)
+    expect(page.locator("#read-only")).to_contain_text("Tài khoản chỉ xem")
 
     # With a valid CSRF token, the role alone refuses it.
     response = context.request.post(
@@ -396,6 +418,11 @@ def test_coordinator_withdraws_a_report_with_a_reason_and_the_task_reopens(
     log_in(page, COORDINATOR)
     page.goto(task_link(page, "31"))  # late, recorded by the CLI
     expect(page.locator("main .status-done_late").first).to_be_visible()
+    received = page.locator("#received")  # received 11/12, due 09/12
+    expect(received).to_contain_text("56/BC-UBND")
+    expect(received).to_contain_text("11/12/2026")
+    expect(received).to_contain_text("Quá hạn 2 ngày")
+    expect(received).to_contain_text("dòng lệnh")
     page.locator("form[action$='/rut-bao-cao'] [name=reason]").fill("Nhập nhầm số văn bản")
     page.locator("form[action$='/rut-bao-cao'] [type=submit]").click()
     page.wait_for_load_state()
@@ -404,6 +431,49 @@ def test_coordinator_withdraws_a_report_with_a_reason_and_the_task_reopens(
     expect(page.locator("main .status-done_late")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Nhập nhầm số văn bản")
     assert board_status(board, "31") in {"pending", "due_soon", "overdue"}
+
+
+def test_an_overdue_task_made_late_shows_when_it_was_assigned_and_its_reminders(
+    context: BrowserContext,
+) -> None:
+    """`dondoc init` on 12/12 made Đà Nẵng's task already overdue (due 09/12): no status event
+    exists, yet the page says when it was assigned, since when it has its status, and that no
+    reminder went out."""
+    page = context.new_page()
+    log_in(page, COORDINATOR)
+    page.goto(task_link(page, "48"))
+    expect(page.locator("h1")).to_contain_text("Đà Nẵng")
+    facts = page.locator("main dl.facts").first
+    expect(facts).to_contain_text("Giao nhiệm vụ")
+    expect(facts).to_contain_text("12/12/2026")
+    expect(facts).to_contain_text("Chưa gửi tin nhắc nào")
+    history = page.locator("#task-history tbody tr")
+    expect(history.first).to_contain_text("Giao nhiệm vụ")
+    expect(history.first).to_contain_text("Quá hạn")
+    expect(page.locator("main")).not_to_contain_text("Chưa có sự kiện nào")
+    expect(page.locator("#received")).to_have_count(0)
+
+
+def test_downloads_list_each_current_agency_once_and_the_current_period_first(
+    context: BrowserContext,
+) -> None:
+    page = context.new_page()
+    log_in(page, COORDINATOR)
+    page.goto("/tai-ve")
+    feeds = page.locator("main li[data-agency]")
+    codes = [feeds.nth(i).get_attribute("data-agency") for i in range(feeds.count())]
+    assert codes and len(codes) == len(set(codes)), codes
+    assert "64" not in codes and "02" not in codes, codes  # old Gia Lai, Hà Giang: dissolved
+    names = [feeds.nth(i).locator("a").inner_text() for i in range(feeds.count())]
+    assert sum("Gia Lai" in n for n in names) == 1, names
+    provinces = [c for c in codes if c and c.isdigit()]
+    assert provinces == sorted(provinces) and len(provinces) == 34, provinces
+    periods = page.locator("#d-period option")
+    values = [periods.nth(i).get_attribute("value") for i in range(periods.count())]
+    this_year = str(dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year)
+    if this_year in values:
+        assert values[0] == this_year, values
+    expect(page.locator("#d-period option:checked")).to_have_attribute("value", values[0] or "")
 
 
 def test_keyboard_user_skips_to_the_content(context: BrowserContext) -> None:

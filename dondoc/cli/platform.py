@@ -126,6 +126,16 @@ def _interrupt_on_signals() -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def _print_first_account_hint() -> None:
+    """Repeated under the last line `up` prints: the board's own hint is far above by now."""
+    from dondoc.cli.common import load_settings
+    from dondoc.cli.users import first_account_hint
+
+    hint = first_account_hint(load_settings())
+    if hint:
+        print(hint, flush=True)
+
+
 def run_main_job(
     host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, web_port: int = DEFAULT_WEB_PORT
 ) -> int:
@@ -162,6 +172,7 @@ def run_main_job(
             f"Dashboard: http://{host}:{port}  (PREFECT_API_URL={api}; Ctrl-C stops)",
             flush=True,
         )
+        _print_first_account_hint()
         children = (web, server, serve)
         while all(child.poll() is None for child in children):
             time.sleep(1)

@@ -3,12 +3,43 @@ input (one line), never from an argument, which `ps` and shell history would sho
 
 from __future__ import annotations
 
+import shutil
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from dondoc.cli.common import ready_settings
+
+
+def dondoc_command() -> str:
+    """How to type `dondoc` here: the bare name when PATH finds this installation, else the
+    path of the script beside this Python (".venv/bin/dondoc" after `make run`)."""
+    script = Path(sys.executable).parent / "dondoc"
+    found = shutil.which("dondoc")
+    if not script.exists() or (found and Path(found).resolve() == script.resolve()):
+        return "dondoc"
+    try:
+        return str(script.relative_to(Path.cwd()))  # inside this folder: .venv/bin/dondoc
+    except ValueError:
+        return str(script)
+
+
+def first_account_hint(settings: Any) -> str | None:
+    """When the database has no account yet: the command that makes the first coordinator
+    (a placeholder password, never a real one), else None."""
+    from dondoc.db import engine_for, transaction
+    from dondoc.web.accounts import has_users
+
+    with transaction(engine_for(settings)) as session:
+        if has_users(session):
+            return None
+    return (
+        "Chưa có tài khoản nào. Tạo tài khoản điều phối viên đầu tiên bằng lệnh sau "
+        "(thay TEN và MAT-KHAU; mật khẩu ít nhất 8 ký tự):\n"
+        f"  echo 'MAT-KHAU' | {dondoc_command()} users add TEN --role coordinator"
+    )
 
 
 def _read_password() -> str:

@@ -28,6 +28,7 @@ def web(
 
     from dondoc.cli.common import ready_settings
     from dondoc.cli.platform import WEB_URL_SETTING, is_loopback, local_url
+    from dondoc.cli.users import first_account_hint
     from dondoc.web.app import create_app
 
     # What the flow runs this board starts link back to; `dondoc up` has set it already.
@@ -35,6 +36,9 @@ def web(
     settings = ready_settings()
     app = create_app(settings)
     typer.echo(board_address(host, port))
+    hint = first_account_hint(settings)
+    if hint:
+        typer.echo(hint)
     if not is_loopback(host):
         typer.echo(
             f"warning: the web board listens on {host}, beyond this machine; serve it behind "

@@ -65,6 +65,11 @@ def find_user(session: Session, name: str) -> AppUser | None:
     return user
 
 
+def has_users(session: Session) -> bool:
+    """Whether any account exists (disabled ones count: someone can administer the board)."""
+    return session.execute(select(col(AppUser.id)).limit(1)).first() is not None
+
+
 def add_user(session: Session, *, name: str, password: str, role: str, actor: str) -> AppUser:
     check_name(name)
     check_role(role)

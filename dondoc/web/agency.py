@@ -16,14 +16,6 @@ from dondoc.web.board import task_ids
 from dondoc.web.common import db, render
 
 HISTORY_LIMIT = 200
-NOTIFICATION_VI = {
-    "queued": "Đang chờ gửi",
-    "sending": "Đang gửi",
-    "delivering": "Đang gửi",
-    "sent": "Đã gửi",
-    "given_up": "Ngừng gửi",
-    "cancelled": "Đã huỷ (nhiệm vụ đã đóng)",
-}
 
 
 async def agency_page(request: Request) -> Response:
@@ -32,6 +24,7 @@ async def agency_page(request: Request) -> Response:
         agency = session.execute(select(Agency).where(col(Agency.code) == code)).scalars().first()
         if agency is None:
             raise HTTPException(404, f"Không có cơ quan mã «{code[:32]}».")
+        successor = session.get(Agency, agency.successor_id) if agency.successor_id else None
         rows = board_rows(session=session, agency=code)
         ids = task_ids(session, holder=code)
         contacts = list(
@@ -63,12 +56,12 @@ async def agency_page(request: Request) -> Response:
             "agency.html",
             title=agency.name,
             agency=agency,
+            successor=successor,
             rows=rows,
             ids=ids,
             contacts=contacts,
             history=history,
             messages=[tuple(m) for m in messages],
-            notification_vi=NOTIFICATION_VI,
         )
 
 

@@ -17,11 +17,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dondoc.config.settings import Settings, get_settings
+from dondoc.errors import InputError
 from dondoc.web import agency, auth, board, downloads, overview, task
 from dondoc.web.common import render
 
 SESSION_HOURS = 8
-SECRET_ENV = "DONDOC_WEB_SECRET"
+MIN_SECRET = 32
 SECRET_FILE = Path("data") / "web_secret"
 
 SECURITY_HEADERS = [
@@ -52,11 +53,19 @@ class _EveryPath:
         return True
 
 
-def web_secret(path: Path = SECRET_FILE) -> str:
-    """DONDOC_WEB_SECRET, or a random secret kept in data/web_secret (mode 0600)."""
-    from_env = os.environ.get(SECRET_ENV, "")
-    if from_env:
-        return from_env
+def web_secret(settings: Settings | None = None, path: Path = SECRET_FILE) -> str:
+    """DONDOC_WEB_SECRET (environment or .env), or a random secret kept in data/web_secret
+    (mode 0600). A short one is refused without being echoed."""
+    configured = (settings or get_settings()).web_secret
+    given = configured.get_secret_value().strip() if configured else ""
+    if given:
+        if len(given) < MIN_SECRET:
+            raise InputError(
+                f"DONDOC_WEB_SECRET is too short: at least {MIN_SECRET} characters (e.g. the "
+                "output of `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`)",
+                field="web_secret",
+            )
+        return given
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +97,8 @@ async def _error_page(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None, secret: str | None = None) -> ASGIApp:
     from asgi_csrf import asgi_csrf
 
-    secret = secret or web_secret()
+    settings = settings or get_settings()
+    secret = secret or web_secret(settings)
     static = StaticFiles(packages=[("dondoc.web", "static")])
     app = Starlette(
         routes=[
@@ -112,7 +122,7 @@ def create_app(settings: Settings | None = None, secret: str | None = None) -> A
             Middleware(auth.LoginRequired),
         ],
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings
     protected: ASGIApp = asgi_csrf(
         app, signing_secret=secret, always_protect=_EveryPath(), cookie_samesite="Lax"
     )

@@ -1,6 +1,9 @@
-"""Đăng nhập / đăng xuất, and the gate that sends anyone not signed in to the login form."""
+"""Đăng nhập / đăng xuất, and the gate that sends anyone not signed in to the login form,
+keeping the page they asked for (``next``) so the login leads back to it."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -8,16 +11,35 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dondoc.db import engine_for, transaction
-from dondoc.web.accounts import authenticate, find_user
+from dondoc.web.accounts import authenticate, find_user, has_users
 from dondoc.web.common import db, render
 
 LOGIN = "/dang-nhap"
-OPEN_PATHS = (LOGIN, "/static/")
+HOME = "/"
+MAX_NEXT = 2000
+
+
+def safe_next(value: object) -> str | None:
+    """A path on this site to go back to after the login, or None: one leading "/", never
+    "//" or a backslash (browsers read both as another host), no scheme, no control or space
+    characters (browsers drop tabs and newlines, which would turn "/\\t/x" into "//x")."""
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > MAX_NEXT:
+        return None
+    if value.startswith("//") or "\\" in value or any(c <= " " or c == "\x7f" for c in value):
+        return None
+    if value == LOGIN or value.startswith(LOGIN + "?"):
+        return None
+    return value
+
+
+def login_url(next_path: str | None) -> str:
+    return f"{LOGIN}?{urlencode({'next': next_path})}" if next_path else LOGIN
 
 
 class LoginRequired:
     """Every page but the login form and /static redirects to /dang-nhap when not signed in
-    (runs inside SessionMiddleware, so the session is read)."""
+    (runs inside SessionMiddleware, so the session is read); a page asked for with GET is
+    kept in ``next``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -28,9 +50,20 @@ class LoginRequired:
             open_path = path == LOGIN or path.startswith("/static/")
             if not open_path and not _still_valid(scope):
                 scope.get("session", {}).clear()
-                await RedirectResponse(LOGIN, status_code=303)(scope, receive, send)
+                target = _asked_for(scope)
+                await RedirectResponse(login_url(target), status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _asked_for(scope: Scope) -> str | None:
+    """The GET page to come back to (a POST's route cannot be opened by a redirect)."""
+    if scope["method"] not in ("GET", "HEAD") or scope["path"] == HOME:
+        return None
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    path = raw.decode("latin-1").partition("?")[0]  # as asked, still percent-encoded
+    query = scope.get("query_string", b"").decode("latin-1")
+    return safe_next(path + (f"?{query}" if query else ""))
 
 
 def _still_valid(scope: Scope) -> bool:
@@ -49,29 +82,42 @@ def _still_valid(scope: Scope) -> bool:
     return True
 
 
+def _login_page(request: Request, status_code: int = 200, **values: object) -> Response:
+    with db(request) as session:
+        no_account = not has_users(session)
+    return render(
+        request,
+        "login.html",
+        status_code=status_code,
+        title="Đăng nhập",
+        no_account=no_account,
+        **values,
+    )
+
+
 async def login_form(request: Request) -> Response:
-    return render(request, "login.html", title="Đăng nhập")
+    return _login_page(request, next=safe_next(request.query_params.get("next")))
 
 
 async def login(request: Request) -> Response:
     form = await request.form()
     name = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
+    next_path = safe_next(form.get("next"))
     with db(request) as session:
         user = authenticate(session, name, password)
         found = {"name": user.name, "role": user.role} if user else None
     if found is None:
-        return render(
+        return _login_page(
             request,
-            "login.html",
             status_code=400,
-            title="Đăng nhập",
             error="Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá.",
             username=name,
+            next=next_path,
         )
     request.session.clear()
     request.session["user"] = found
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(next_path or HOME, status_code=303)
 
 
 async def logout(request: Request) -> Response:

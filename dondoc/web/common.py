@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext, make_context
 from dondoc.db import engine_for, transaction
+from dondoc.engine.periods import period_label_vi
 from dondoc.reports.board import STATUS_LABELS_VI
 
 TEMPLATES = Environment(
@@ -48,11 +49,56 @@ EVENT_KINDS_VI = {
     "notification_sent": "Đã gửi thông báo",
     "notification_given_up": "Ngừng gửi thông báo",
     "notification_queued": "Gửi thông báo lỗi, sẽ thử lại",
+    "notification_cancelled": "Huỷ thông báo",
+}
+
+CHANNELS_VI = {"email": "Thư điện tử", "zalo": "Zalo", "zns": "Zalo (ZNS)", "apprise": "Kênh khác"}
+
+# A message's delivery state.
+NOTIFICATION_VI = {
+    "queued": "Đang chờ gửi",
+    "sending": "Đang gửi",
+    "delivering": "Đang gửi",
+    "sent": "Đã gửi",
+    "given_up": "Ngừng gửi",
+    "cancelled": "Đã huỷ (nhiệm vụ đã đóng)",
 }
 
 
 def event_kind_vi(kind: str) -> str:
     return EVENT_KINDS_VI.get(kind, kind)
+
+
+# Who acted, when it was dondoc itself rather than a person (whose name is shown as is).
+ACTORS_VI = {
+    "dondoc": "Hệ thống",
+    "sweep": "Hệ thống (lần quét hằng ngày)",
+    "cli": "Dòng lệnh",
+    "web": "Bảng theo dõi",
+    "coordinator": "Điều phối viên",
+}
+
+
+def actor_vi(actor: str | None) -> str:
+    return ACTORS_VI.get(actor or "", actor or "")
+
+
+def period_text(period: str) -> str:
+    """A period as a coordinator reads it: 2026, 2026-Q2 (quý II năm 2026), Một lần."""
+    if period == "once":
+        return "Một lần (không định kỳ)"
+    label = period_label_vi(period)
+    return period if label in (period, f"năm {period}") else f"{period} ({label})"
+
+
+def stage_vi(stage: str) -> str:
+    """A reminder stage as a coordinator reads it: before-7 -> Nhắc trước hạn 7 ngày."""
+    kind, _, days = stage.partition("-")
+    if kind == "before" and days.isdigit():
+        return f"Nhắc trước hạn {days} ngày" if days != "0" else "Nhắc vào ngày đến hạn"
+    if kind == "overdue" and days.isdigit():
+        return f"Nhắc quá hạn {days} ngày"
+    return stage
 
 
 def dmy_time(value: dt.datetime | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
@@ -65,6 +111,11 @@ def dmy_time(value: dt.datetime | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
 TEMPLATES.filters["dmy"] = dmy
 TEMPLATES.filters["dmy_time"] = dmy_time
 TEMPLATES.filters["event_kind"] = event_kind_vi
+TEMPLATES.filters["actor"] = actor_vi
+TEMPLATES.filters["stage"] = stage_vi
+TEMPLATES.filters["period"] = period_text
+TEMPLATES.filters["channel"] = lambda channel: CHANNELS_VI.get(channel, channel)
+TEMPLATES.filters["delivery"] = lambda status: NOTIFICATION_VI.get(status, status)
 TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI
 
 

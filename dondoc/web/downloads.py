@@ -3,24 +3,29 @@ the calendar feeds (ICS) of a directive or an agency."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlmodel import col
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from dondoc.config.spec import Recurrence
 from dondoc.db import engine_for
+from dondoc.engine.deadlines import local_date
+from dondoc.engine.periods import Period, parse_period
 from dondoc.errors import DondocError
 from dondoc.models import Agency, Document, Task
 from dondoc.reports.feeds import agency_feed, directive_feed
 from dondoc.service import write_report
 from dondoc.web.common import context_of, db, render
 
+RECURRENCES: tuple[Recurrence, ...] = ("yearly", "half-yearly", "quarterly", "monthly")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -29,23 +34,72 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "dondoc"
 
 
-def _choices(request: Request) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+# The per-agency calendars, grouped as a coordinator looks for them.
+KIND_GROUPS_VI = (
+    ("ministry", "Bộ"),
+    ("ministerial_agency", "Cơ quan ngang bộ, cơ quan thuộc Chính phủ"),
+    ("provincial_committee", "Ủy ban nhân dân tỉnh, thành phố"),
+    ("department", "Sở Xây dựng"),
+)
+OTHER_KIND_VI = "Cơ quan khác"
+
+
+def _period(label: str) -> Period | None:
+    for recurrence in RECURRENCES:
+        try:
+            return parse_period(label, recurrence)
+        except ValueError:
+            continue
+    return None
+
+
+def ordered_periods(labels: list[str], today: dt.date) -> list[str]:
+    """The current periods first (those containing today, the shortest first), then past ones
+    newest first, then those made ahead of time, nearest first."""
+
+    def key(label: str) -> tuple[int, int, str]:
+        p = _period(label)
+        if p is None:
+            return (3, 0, label)
+        if p.start <= today <= p.end:
+            return (0, (p.end - p.start).days, label)
+        if p.end < today:
+            return (1, -p.end.toordinal(), label)
+        return (2, p.start.toordinal(), label)
+
+    return sorted(labels, key=key)
+
+
+def current_agencies(session: Session, today: dt.date) -> list[tuple[str, list[Agency]]]:
+    """Agencies that exist today and hold at least one task, once each, by kind then code. A
+    dissolved province is left out: its open tasks are its successor's, in its calendar."""
+    holds = select(col(Task.id)).where(col(Task.agency_id) == col(Agency.id)).exists()
+    exists = or_(col(Agency.dissolved_on).is_(None), col(Agency.dissolved_on) > today)
+    found = session.execute(
+        select(Agency).where(col(Agency.active), exists, holds).order_by(col(Agency.code))
+    ).scalars()
+    groups: dict[str, list[Agency]] = {}
+    labels = dict(KIND_GROUPS_VI)
+    for agency in found:
+        groups.setdefault(labels.get(agency.kind, OTHER_KIND_VI), []).append(agency)
+    order = [label for _, label in KIND_GROUPS_VI] + [OTHER_KIND_VI]
+    return [(label, groups[label]) for label in order if label in groups]
+
+
+def _choices(request: Request) -> tuple[list[str], list[str], list[tuple[str, list[Agency]]]]:
+    ctx = context_of(request)
+    today = local_date(ctx.now, ctx.tz)
     with db(request) as session:
         directives = sorted(set(session.execute(select(col(Document.number))).scalars()))
-        periods = sorted(set(session.execute(select(col(Task.period)).distinct()).scalars()))
-        agencies = [
-            (a.code, a.name)
-            for a in session.execute(
-                select(Agency).where(col(Agency.active)).order_by(col(Agency.name))
-            ).scalars()
-        ]
-    return directives, [p for p in periods if p != "once"], agencies
+        periods = set(session.execute(select(col(Task.period)).distinct()).scalars())
+        agencies = current_agencies(session, today)
+    return directives, ordered_periods(sorted(periods - {"once"}), today), agencies
 
 
 async def downloads_page(request: Request) -> Response:
     directives, periods, agencies = _choices(request)
     directive = request.query_params.get("directive") or (directives[0] if directives else "")
-    period = request.query_params.get("period") or (periods[-1] if periods else "")
+    period = request.query_params.get("period") or (periods[0] if periods else "")
     return render(
         request,
         "downloads.html",

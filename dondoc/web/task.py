@@ -4,22 +4,19 @@ withdraw a report, through the same service functions as `dondoc submit` / `with
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlmodel import col
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from dondoc.engine.deadlines import days_between, local_date
 from dondoc.errors import DondocError, InputError
-from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task
+from dondoc.models import SubmissionCreate
 from dondoc.reports.board import STATUS_LABELS_VI
 from dondoc.tracking.refusals import message_vi
 from dondoc.web.common import context_of, current_user, db, dmy, render, require_coordinator
+from dondoc.web.task_view import TaskView, load_task
 from dondoc.web.tracked import Outcome, TaskKey, record_report, withdraw_report
 
 CLOSED_VI = {
@@ -44,49 +41,30 @@ def parse_day(value: str) -> dt.date:
         ) from None
 
 
-@dataclass(frozen=True)
-class TaskView:
-    task: Task
-    obligation: Obligation
-    holder: Agency
-    origin: Agency
-    directive: Document
-    events: list[Event]
-    status_label: str
-
-
 def _load(request: Request, task_id: int) -> TaskView:
     with db(request) as session:
-        task = session.get(Task, task_id)
-        if task is None:
-            raise HTTPException(404, f"Không có nhiệm vụ số {task_id}.")
-        obligation = session.get(Obligation, task.obligation_id)
-        holder = session.get(Agency, task.agency_id)
-        origin = session.get(Agency, task.origin_agency_id)
-        assert obligation is not None and holder is not None and origin is not None
-        directive = session.get(Document, obligation.directive_id)
-        assert directive is not None
-        events = list(
-            session.execute(
-                select(Event).where(col(Event.task_id) == task_id).order_by(col(Event.at))
-            ).scalars()
-        )
-        return TaskView(
-            task, obligation, holder, origin, directive, events, STATUS_LABELS_VI[task.status]
-        )
+        return load_task(session, task_id)
+
+
+def _title(view: TaskView) -> str:
+    """Which agency, what and which period: tabs of several tasks tell each other apart."""
+    who = view.holder.short_name or view.holder.name
+    return f"{who} · {view.obligation.title} · kỳ {view.task.period}"
 
 
 def _page(request: Request, task_id: int, status_code: int = 200, **extra: object) -> Response:
     view = _load(request, task_id)
     user = current_user(request)
+    ctx = context_of(request)
     return render(
         request,
         "task.html",
         status_code=status_code,
-        title=f"Nhiệm vụ: {view.obligation.title}",
+        title=_title(view),
         can_record=bool(user and user.get("role") == "coordinator"),
         is_open=view.task.status not in ("done_on_time", "done_late", "waived"),
         view=view,
+        days_overdue=view.days_overdue(local_date(ctx.now, ctx.tz)),
         **extra,
     )
 
