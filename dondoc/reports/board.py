@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
-from sqlalchemy import ScalarSelect, case, func, select
+from sqlalchemy import ScalarSelect, Select, case, func, select
 from sqlmodel import Session, SQLModel, col
 
 from dondoc.engine.cutoff import window_vi
@@ -12,6 +13,8 @@ from dondoc.engine.deadlines import days_between
 from dondoc.engine.lineage import inherited_from, name_at, task_day
 from dondoc.engine.rules import cutoff_window_of
 from dondoc.models import Agency, Document, Notification, Obligation, Submission, Task
+
+Q = TypeVar("Q", bound=Select[Any])
 
 STATUS_LABELS_VI = {
     "pending": "Chưa đến hạn",
@@ -55,6 +58,7 @@ class BoardRow(SQLModel):
     origin_agency_code: str | None = None
     origin_agency: str | None = None
     inherited_from: str | None = None
+    task_id: int | None = None  # the task's page, /nhiem-vu/{task_id}
 
 
 def board_rows(
@@ -67,7 +71,10 @@ def board_rows(
 ) -> list[BoardRow]:
     """The board, filtered by directive number, period, obligation code and the code of the
     agency that holds the tasks (its own and those it took over)."""
+    wanted = _filtered(select(col(Task.id)), directive, period, obligation, agency)
     state = col(Notification.status)
+    # Only the messages of the tasks shown: a GROUP BY over the whole outbox would cost a page
+    # of 100 rows a scan of every message ever sent.
     sent = (
         select(
             col(Notification.task_id),
@@ -77,6 +84,7 @@ def board_rows(
             ),
             func.sum(case((state == "given_up", 1), else_=0)).label("given_up"),
         )
+        .where(col(Notification.task_id).in_(wanted.scalar_subquery()))
         .group_by(col(Notification.task_id))
         .subquery()
     )
@@ -101,23 +109,52 @@ def board_rows(
         .outerjoin(sent, sent.c.task_id == col(Task.id))
         .order_by(col(Document.number), col(Obligation.code), col(Task.period), col(Agency.code))
     )
-    if directive:
-        query = query.where(col(Document.number) == directive)
-    if period:
-        query = query.where(col(Task.period) == period)
-    if obligation:
-        query = query.where(col(Obligation.code) == obligation)
-    if agency:
-        query = query.where(col(Agency.code) == agency)
-    agencies = {a.id: a for a in session.execute(select(Agency)).scalars()}
-    found = session.execute(query).tuples()
+    query = _filtered(query, directive, period, obligation, agency)
+    found = list(session.execute(query).tuples())
+    agencies = _origins(session, found)
     return [
         _row(task, holder, ob, number, received, doc, (n or 0, waiting or 0)).model_copy(
             update=_lineage(task, holder, agencies[task.origin_agency_id])
-            | {"reminders_given_up": given_up or 0, "given_up_reason": reason}
+            | {"reminders_given_up": given_up or 0, "given_up_reason": reason, "task_id": task.id}
         )
         for task, holder, ob, number, received, doc, n, waiting, given_up, reason in found
     ]
+
+
+def _filtered(
+    query: Q,
+    directive: str | None,
+    period: str | None,
+    obligation: str | None,
+    agency: str | None,
+) -> Q:
+    """``query`` over tasks narrowed by directive number, period, obligation code and holder."""
+    if period:
+        query = query.where(col(Task.period) == period)
+    if directive or obligation:
+        obligations = select(col(Obligation.id)).join(
+            Document, col(Document.id) == col(Obligation.directive_id)
+        )
+        if directive:
+            obligations = obligations.where(col(Document.number) == directive)
+        if obligation:
+            obligations = obligations.where(col(Obligation.code) == obligation)
+        query = query.where(col(Task.obligation_id).in_(obligations.scalar_subquery()))
+    if agency:
+        holder = select(col(Agency.id)).where(col(Agency.code) == agency).scalar_subquery()
+        query = query.where(col(Task.agency_id) == holder)
+    return query
+
+
+def _origins(session: Session, found: list[Any]) -> dict[int | None, Agency]:
+    """The agencies the shown tasks were assigned to: their holders, and only those others
+    (dissolved or renamed predecessors) the page names."""
+    known = {holder.id: holder for _, holder, *_ in found}
+    missing = {task.origin_agency_id for task, *_ in found} - set(known)
+    if missing:
+        query = select(Agency).where(col(Agency.id).in_(missing))
+        known |= {a.id: a for a in session.execute(query).scalars()}
+    return known
 
 
 def _given_up_reason() -> ScalarSelect[str | None]:
