@@ -139,7 +139,9 @@ def counts(rows: Sequence[BoardRow]) -> list[tuple[str, str, int]]:
     return shown + ([("undated", UNDATED_LABEL, undated)] if undated else [])
 
 
-async def board_page(request: Request) -> Response:
+def board_page(request: Request) -> Response:
+    # Synchronous: Starlette runs it in its thread pool, so a page waiting on the database
+    # does not hold up the event loop (every other request) meanwhile.
     params = {k: request.query_params.get(k, "").strip()[:200] for k in FILTERS}
     rows, options = filtered_rows(request, params)
     if request.query_params.get("format") == "csv":

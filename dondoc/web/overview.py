@@ -48,7 +48,9 @@ def ordered(
     return acting, later
 
 
-async def overview_page(request: Request) -> Response:
+def overview_page(request: Request) -> Response:
+    # Synchronous: Starlette runs it in its thread pool, so a page waiting on the database
+    # does not hold up the event loop (every other request) meanwhile.
     ctx = context_of(request)
     today = local_date(ctx.now, ctx.tz)
     with db(request) as session:
