@@ -210,8 +210,9 @@ def page_section(rows: Sequence[PageRow], clients: int, requests: int) -> str:
     headers = ["backend", "tasks", "what", "p50 ms", "p95 ms", "req/s", "p95 x bare"]
     title = (
         f"The board page of one directive-period (100 agencies): {clients} concurrent clients,"
-        f" {requests} requests after a warm-up, against a bare SELECT of the page's rows over"
-        f" {clients} psycopg connections; dondoc web as the CLI starts it (one uvicorn worker)."
+        f" {requests} requests after a warm-up ({max(20, requests // 10)} for the overview),"
+        f" against a bare SELECT of the page's rows over {clients} psycopg connections; dondoc"
+        " web as the CLI starts it (one uvicorn worker)."
     )
     return "\n".join([title, table(headers, [c for r in rows for c in r.cells()])])
 

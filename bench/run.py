@@ -37,6 +37,10 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def overview_requests(requests: int) -> int:
+    return max(20, requests // 10)
+
+
 class Bench:
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -107,7 +111,10 @@ class Bench:
                     with served(url) as base:
                         cookies = signed_in(base)
                         board = web_load(base, PAGE, cookies, clients, requests)
-                        overview = web_load(base, "/", cookies, clients, requests)
+                        # A tenth as many: Tổng quan reads every task (docs/performance.md).
+                        overview = web_load(
+                            base, "/", cookies, clients, overview_requests(requests)
+                        )
                     bare = bare_load(url, clients, requests)
                 rows.append(PageRow(store.name, size, board, overview, bare))
         return rows

@@ -93,7 +93,7 @@ def board_rows(
         select(
             Task,
             Agency,
-            Obligation,
+            col(Task.obligation_id),
             col(Document.number),
             live.c.received_on,
             live.c.document_number,
@@ -112,12 +112,22 @@ def board_rows(
     query = _filtered(query, directive, period, obligation, agency)
     found = list(session.execute(query).tuples())
     agencies = _origins(session, found)
+    # The few obligations of the page, read once rather than joined to each of its rows.
+    ids = {ob_id for _, _, ob_id, *_ in found}
+    obligations = {
+        o.id: o
+        for o in session.execute(select(Obligation).where(col(Obligation.id).in_(ids))).scalars()
+    }
     return [
-        _row(task, holder, ob, number, received, doc, (n or 0, waiting or 0)).model_copy(
-            update=_lineage(task, holder, agencies[task.origin_agency_id])
-            | {"reminders_given_up": given_up or 0, "given_up_reason": reason, "task_id": task.id}
+        _row(
+            task,
+            (holder, agencies[task.origin_agency_id]),
+            obligations[ob_id],
+            number,
+            (received, doc),
+            (n or 0, waiting or 0, given_up or 0, reason),
         )
-        for task, holder, ob, number, received, doc, n, waiting, given_up, reason in found
+        for task, holder, ob_id, number, received, doc, n, waiting, given_up, reason in found
     ]
 
 
@@ -168,31 +178,26 @@ def _given_up_reason() -> ScalarSelect[str | None]:
     )
 
 
-def _lineage(task: Task, holder: Agency, origin: Agency) -> dict[str, object]:
-    day = task_day(task.due_day, task.created_at.date())
-    return {
-        "origin_agency_code": origin.code,
-        "origin_agency": name_at(origin, day),
-        "inherited_from": inherited_from(holder, origin, day),
-    }
-
-
 def _row(
     task: Task,
-    agency: Agency,
+    agencies: tuple[Agency, Agency],
     ob: Obligation,
     directive: str,
-    received: dt.date | None,
-    document: str | None,
-    messages: tuple[int, int],
+    submitted: tuple[dt.date | None, str | None],
+    messages: tuple[int, int, int, str | None],
 ) -> BoardRow:
+    """One line; ``agencies``: the holder and the origin, ``submitted``: the received date and
+    document number of the live submission, ``messages``: sent, waiting, given up and the
+    reason of the last given up."""
+    (holder, origin), (received, document) = agencies, submitted
     late = None
     if received is not None and task.due_day is not None:
         late = max(0, days_between(task.due_day, received))
     window = cutoff_window_of(ob, task.period)
+    day = task_day(task.due_day, task.created_at.date())
     return BoardRow(
-        agency=agency.code,
-        agency_name=agency.name,
+        agency=holder.code,
+        agency_name=holder.name,
         directive=directive,
         obligation=ob.code,
         obligation_title=ob.title,
@@ -208,4 +213,10 @@ def _row(
         days_late=late,
         reminders_sent=messages[0],
         reminders_waiting=messages[1],
+        reminders_given_up=messages[2],
+        given_up_reason=messages[3],
+        origin_agency_code=origin.code,
+        origin_agency=name_at(origin, day),
+        inherited_from=inherited_from(holder, origin, day),
+        task_id=task.id,
     )

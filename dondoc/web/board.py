@@ -51,12 +51,13 @@ def filtered_rows(
             period=params.get("period") or None,
             obligation=params.get("obligation") or None,
         )
-        found = session.execute(select(col(Agency.code), col(Agency.groups))).tuples()
-        groups = {code: names for code, names in found}
         options = filter_options(session, directive)
-    options["groups"] = sorted(
-        {g.strip() for v in groups.values() for g in v.split(",") if g.strip()}
-    )
+        listed = session.execute(select(col(Agency.groups)).distinct()).scalars()
+        options["groups"] = sorted({g.strip() for v in listed for g in v.split(",") if g.strip()})
+        groups: dict[str, str] = {}
+        if params.get("group"):  # each agency's groups, only when filtering by one
+            found = session.execute(select(col(Agency.code), col(Agency.groups))).tuples()
+            groups = {code: names for code, names in found}
     if params.get("status"):
         rows = [r for r in rows if r.status == params["status"]]
     if params.get("group"):
