@@ -115,8 +115,10 @@ class Bench:
                         overview = web_load(
                             base, "/", cookies, clients, overview_requests(requests)
                         )
+                        alone = web_load(base, PAGE, cookies, 1, overview_requests(requests))
                     bare = bare_load(url, clients, requests)
-                rows.append(PageRow(store.name, size, board, overview, bare))
+                    bare_alone = bare_load(url, 1, overview_requests(requests))
+                rows.append(PageRow(store.name, size, board, overview, bare, alone, bare_alone))
         return rows
 
     def smtplib_floor(self, sink: SMTPSink) -> Figure:
