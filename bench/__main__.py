@@ -35,15 +35,19 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (median time)")
     parser.add_argument("--emails", type=int, default=1000)
+    board = "the board page only (PostgreSQL): no sweep, growth or delivery figures"
+    parser.add_argument("--only", choices=["board"], help=board)
+    parser.add_argument("--requests", type=int, default=2000, help="board page requests timed")
     parser.add_argument("--clean", action="store_true", help="drop the cached databases, exit")
     return parser.parse_args(argv)
 
 
 def options_from(args: argparse.Namespace) -> Options:
     growth: tuple[int, int, int] | None = (100_000, 1_000_000, 5_000)
-    sizes, emails = list(args.sizes), int(args.emails)
+    sizes, emails, requests = list(args.sizes), int(args.emails), max(1, int(args.requests))
     if args.quick:
         sizes, emails, growth = [10_000], min(emails, 50), (2_000, 10_000, 500)
+        requests = min(requests, 200)
     return Options(
         sizes=sizes,
         backends=list(args.backends),
@@ -52,6 +56,8 @@ def options_from(args: argparse.Namespace) -> Options:
         delivery=not args.skip_delivery,
         writes=not args.quick,
         growth=None if args.skip_growth else growth,
+        sweeps=args.only != "board",
+        page_requests=requests,
     )
 
 

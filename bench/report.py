@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bench.measure import Figure
+from bench.page import Load
 from bench.shape import NOW, human
 
 # PRODUCT.md section 8, for 1M tasks of which ~50k are due.
@@ -171,3 +172,62 @@ def verdicts(
 
 def _ok(met: bool) -> str:
     return "MET" if met else "MISSED"
+
+
+PAGE_MS, PAGE_RATIO = 100.0, 3.0  # issue 14: the board page's p95, and against the bare query
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One directive-period's board page, Tổng quan and the bare SELECT of the page's rows,
+    each under the same concurrent load."""
+
+    backend: str
+    tasks: int
+    board: Load
+    overview: Load
+    bare: Load
+    alone: Load  # the board page asked by one client at a time: its latency without queueing
+    bare_alone: Load
+
+    def cells(self) -> list[list[str]]:
+        return [
+            [self.backend, human(self.tasks), what, ms(load.percentile(0.5)),
+             ms(load.percentile(0.95)), f"{load.per_second:.0f}",
+             ratio(load.percentile(0.95), versus.percentile(0.95)) if versus else "-"]
+            for what, load, versus in (
+                ("board page (dondoc web)", self.board, self.bare),
+                ("bare SELECT (psycopg)", self.bare, self.bare),
+                ("overview page (dondoc web)", self.overview, None),
+                ("board page, 1 client", self.alone, self.bare_alone),
+                ("bare SELECT, 1 client", self.bare_alone, self.bare_alone),
+            )
+        ]  # fmt: skip
+
+
+def ms(seconds: float) -> str:
+    return f"{1000 * seconds:.1f}"
+
+
+def page_section(rows: Sequence[PageRow], clients: int, requests: int) -> str:
+    headers = ["backend", "tasks", "what", "p50 ms", "p95 ms", "req/s", "p95 x bare"]
+    title = (
+        f"The board page of one directive-period (100 agencies): {clients} concurrent clients,"
+        f" {requests} requests after a warm-up ({max(20, requests // 10)} for the overview),"
+        f" against a bare SELECT of the page's rows over {clients} psycopg connections; dondoc"
+        " web as the CLI starts it (one uvicorn worker). The '1 client' rows: one request at a"
+        " time, the latency without queueing."
+    )
+    return "\n".join([title, table(headers, [c for r in rows for c in r.cells()])])
+
+
+def page_verdicts(rows: Sequence[PageRow]) -> list[str]:
+    lines = []
+    for r in (r for r in rows if r.tasks >= 1_000_000):
+        p95, bare = r.board.percentile(0.95), r.bare.percentile(0.95)
+        lines.append(
+            f"  {r.backend} {human(r.tasks)} board page: p95 {ms(p95)} ms"
+            f" {_ok(1000 * p95 < PAGE_MS)} (< {PAGE_MS:.0f} ms); {ratio(p95, bare)} the bare"
+            f" SELECT {_ok(p95 <= PAGE_RATIO * bare)} (<= {PAGE_RATIO:.0f}x)"
+        )
+    return lines

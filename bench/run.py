@@ -11,7 +11,8 @@ from sqlalchemy.exc import OperationalError
 from bench import report
 from bench.mail import SMTPSink
 from bench.measure import Figure, on_copy, probe, summarise
-from bench.report import SweepRow
+from bench.page import PAGE, add_directive_period, bare_load, served, signed_in, web_load
+from bench.report import PageRow, SweepRow
 from bench.shape import Shape, human, share_due
 from bench.stores import PostgresStore, SQLiteStore, store_for
 
@@ -27,10 +28,17 @@ class Options:
     delivery: bool = True
     writes: bool = True
     growth: tuple[int, int, int] | None = (100_000, 1_000_000, 5_000)  # small, big, due
+    sweeps: bool = True  # False: the board page only (``--only board``)
+    page_clients: int = 20
+    page_requests: int = 2000
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def overview_requests(requests: int) -> int:
+    return max(20, requests // 10)
 
 
 class Bench:
@@ -88,6 +96,31 @@ class Bench:
             rows.append((f"dondoc on {store.name} (Apprise)", figure))
         return rows
 
+    def pages(self, stores: list[Store]) -> list[PageRow]:
+        """The board page on PostgreSQL, the backend a deployment serving many users runs."""
+        clients, requests = self.options.page_clients, self.options.page_requests
+        rows = []
+        for store in (s for s in stores if s.name == "postgresql"):
+            for size in self.options.sizes:
+                shape = share_due(size)
+                if store.ensure(shape):
+                    log(f"built {store.name} {shape}")
+                log(f"measuring the board page on {store.name} {human(size)}")
+                with store.fresh_copy(shape) as url:
+                    add_directive_period(url)
+                    with served(url) as base:
+                        cookies = signed_in(base)
+                        board = web_load(base, PAGE, cookies, clients, requests)
+                        # A tenth as many: Tổng quan reads every task (docs/performance.md).
+                        overview = web_load(
+                            base, "/", cookies, clients, overview_requests(requests)
+                        )
+                        alone = web_load(base, PAGE, cookies, 1, overview_requests(requests))
+                    bare = bare_load(url, clients, requests)
+                    bare_alone = bare_load(url, 1, overview_requests(requests))
+                rows.append(PageRow(store.name, size, board, overview, bare, alone, bare_alone))
+        return rows
+
     def smtplib_floor(self, sink: SMTPSink) -> Figure:
         args = ["--smtp-port", str(sink.port), "--count", str(self.options.emails)]
         return summarise([probe("smtplib", *args) for _ in range(self.options.repeat)])
@@ -109,6 +142,24 @@ def available(backends: list[str]) -> list[Store]:
 def run(options: Options) -> int:
     bench, stores = Bench(options), available(options.backends)
     print(report.header(options.repeat), end="\n\n", flush=True)
+    sweeps: list[SweepRow] = []
+    growth: list[tuple[str, int, Figure, Figure]] = []
+    deliveries: list[tuple[str, Figure]] = []
+    if options.sweeps:
+        sweeps, growth, deliveries = _sweeps_and_deliveries(bench, stores)
+    pages = bench.pages(stores)
+    if pages:
+        section = report.page_section(pages, options.page_clients, options.page_requests)
+        print(section, end="\n\n", flush=True)
+    verdicts = report.verdicts(sweeps, growth, deliveries)
+    print("\n".join([verdicts, *report.page_verdicts(pages)]), flush=True)
+    return 0 if stores else 1
+
+
+def _sweeps_and_deliveries(
+    bench: Bench, stores: list[Store]
+) -> tuple[list[SweepRow], list[tuple[str, int, Figure, Figure]], list[tuple[str, Figure]]]:
+    options = bench.options
     sweeps = bench.sweeps(stores)
     print(report.sweep_section(sweeps), end="\n\n", flush=True)
     growth = bench.growth(stores)
@@ -121,5 +172,4 @@ def run(options: Options) -> int:
             deliveries = bench.deliveries(stores, sink)
             floor = bench.smtplib_floor(sink)
         print(report.delivery_section(deliveries, floor), end="\n\n", flush=True)
-    print(report.verdicts(sweeps, growth, deliveries), flush=True)
-    return 0 if stores else 1
+    return sweeps, growth, deliveries

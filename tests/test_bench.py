@@ -1,6 +1,7 @@
-"""The benchmark's smoke run: `python -m bench --quick` measures on SQLite and PostgreSQL and
-prints its tables with figures and ratios. Speed targets are the benchmark's to report, not
-this test's: it checks only that the report is there and consistent."""
+"""The benchmark's smoke run: `python -m bench --quick` measures on SQLite and PostgreSQL (and
+the board page under concurrent clients on PostgreSQL) and prints its tables with figures and
+ratios. Speed targets are the benchmark's to report, not this test's: it checks only that the
+report is there and consistent."""
 
 from __future__ import annotations
 
@@ -43,4 +44,10 @@ def test_quick_benchmark_prints_tables_with_figures_and_ratios(postgres_url: str
         delivered = rf"dondoc on {backend} \(Apprise\)\s+50\s+{NUMBER}\s+\d+\s+\d+\s+{RATIO}"
         assert re.search(delivered, out), out
     assert re.search(rf"smtplib, one connection \(floor\)\s+50\s+{NUMBER}", out), out
+    # The board page (PostgreSQL only): p50 ms, p95 ms, requests/s, and p95 against the bare
+    # SELECT of the page's rows; Tổng quan's figures beside them.
+    page = rf"(?:\s+{NUMBER}){{3}}"
+    assert re.search(rf"postgresql\s+10k\s+board page \(dondoc web\){page}\s+{RATIO}", out), out
+    assert re.search(rf"postgresql\s+10k\s+bare SELECT \(psycopg\){page}\s+1\.0x", out), out
+    assert re.search(rf"postgresql\s+10k\s+overview page \(dondoc web\){page}\s+-", out), out
     assert "Targets (PRODUCT.md section 8):" in out

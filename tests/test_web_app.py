@@ -453,6 +453,21 @@ def test_overview_counts_by_status_and_links_to_the_board(client: TestClient) ->
     assert "24/CT-TTg · kỳ 2026" in html
     assert 'status-due_soon">Sắp đến hạn</span>' in html
     assert "/bang-theo-doi?directive=24/CT-TTg&amp;period=2026" in html
+    # The period acted on now comes first; the next one, with nothing due yet, after it.
+    later = html.index("Các kỳ chưa đến hạn")
+    assert html.index("24/CT-TTg · kỳ 2026") < later < html.index("24/CT-TTg · kỳ 2027")
+
+
+def test_the_boards_summary_counts_undated_tasks_apart(client: TestClient) -> None:
+    login(client)
+    page = client.get("/bang-theo-doi?directive=24/CT-TTg&period=2026").text
+    summary = page[page.index('class="summary"') : page.index("Tải CSV của bảng này")]
+    undated = page.count('<tr data-agency="', page.index('id="board-undated"'))
+    assert undated > 0
+    assert f'status-undated">Không có thời hạn</span> {undated}' in summary
+    pending = re.search(r'status-pending">Chưa đến hạn</span> (\d+)', summary)
+    dated = page.count('<tr data-agency="', 0, page.index('id="board-undated"'))
+    assert pending is None or int(pending.group(1)) <= dated
 
 
 @pytest.mark.postgres

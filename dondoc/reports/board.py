@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
-from sqlalchemy import ScalarSelect, case, func, select
+from sqlalchemy import ScalarSelect, Select, case, func, select
 from sqlmodel import Session, SQLModel, col
 
 from dondoc.engine.cutoff import window_vi
@@ -12,6 +13,8 @@ from dondoc.engine.deadlines import days_between
 from dondoc.engine.lineage import inherited_from, name_at, task_day
 from dondoc.engine.rules import cutoff_window_of
 from dondoc.models import Agency, Document, Notification, Obligation, Submission, Task
+
+Q = TypeVar("Q", bound=Select[Any])
 
 STATUS_LABELS_VI = {
     "pending": "Chưa đến hạn",
@@ -55,6 +58,7 @@ class BoardRow(SQLModel):
     origin_agency_code: str | None = None
     origin_agency: str | None = None
     inherited_from: str | None = None
+    task_id: int | None = None  # the task's page, /nhiem-vu/{task_id}
 
 
 def board_rows(
@@ -67,7 +71,10 @@ def board_rows(
 ) -> list[BoardRow]:
     """The board, filtered by directive number, period, obligation code and the code of the
     agency that holds the tasks (its own and those it took over)."""
+    wanted = _filtered(select(col(Task.id)), directive, period, obligation, agency)
     state = col(Notification.status)
+    # Only the messages of the tasks shown: a GROUP BY over the whole outbox would cost a page
+    # of 100 rows a scan of every message ever sent.
     sent = (
         select(
             col(Notification.task_id),
@@ -77,6 +84,7 @@ def board_rows(
             ),
             func.sum(case((state == "given_up", 1), else_=0)).label("given_up"),
         )
+        .where(col(Notification.task_id).in_(wanted.scalar_subquery()))
         .group_by(col(Notification.task_id))
         .subquery()
     )
@@ -85,7 +93,7 @@ def board_rows(
         select(
             Task,
             Agency,
-            Obligation,
+            col(Task.obligation_id),
             col(Document.number),
             live.c.received_on,
             live.c.document_number,
@@ -101,23 +109,62 @@ def board_rows(
         .outerjoin(sent, sent.c.task_id == col(Task.id))
         .order_by(col(Document.number), col(Obligation.code), col(Task.period), col(Agency.code))
     )
-    if directive:
-        query = query.where(col(Document.number) == directive)
+    query = _filtered(query, directive, period, obligation, agency)
+    found = list(session.execute(query).tuples())
+    agencies = _origins(session, found)
+    # The few obligations of the page, read once rather than joined to each of its rows.
+    ids = {ob_id for _, _, ob_id, *_ in found}
+    obligations = {
+        o.id: o
+        for o in session.execute(select(Obligation).where(col(Obligation.id).in_(ids))).scalars()
+    }
+    return [
+        _row(
+            task,
+            (holder, agencies[task.origin_agency_id]),
+            obligations[ob_id],
+            number,
+            (received, doc),
+            (n or 0, waiting or 0, given_up or 0, reason),
+        )
+        for task, holder, ob_id, number, received, doc, n, waiting, given_up, reason in found
+    ]
+
+
+def _filtered(
+    query: Q,
+    directive: str | None,
+    period: str | None,
+    obligation: str | None,
+    agency: str | None,
+) -> Q:
+    """``query`` over tasks narrowed by directive number, period, obligation code and holder."""
     if period:
         query = query.where(col(Task.period) == period)
-    if obligation:
-        query = query.where(col(Obligation.code) == obligation)
-    if agency:
-        query = query.where(col(Agency.code) == agency)
-    agencies = {a.id: a for a in session.execute(select(Agency)).scalars()}
-    found = session.execute(query).tuples()
-    return [
-        _row(task, holder, ob, number, received, doc, (n or 0, waiting or 0)).model_copy(
-            update=_lineage(task, holder, agencies[task.origin_agency_id])
-            | {"reminders_given_up": given_up or 0, "given_up_reason": reason}
+    if directive or obligation:
+        obligations = select(col(Obligation.id)).join(
+            Document, col(Document.id) == col(Obligation.directive_id)
         )
-        for task, holder, ob, number, received, doc, n, waiting, given_up, reason in found
-    ]
+        if directive:
+            obligations = obligations.where(col(Document.number) == directive)
+        if obligation:
+            obligations = obligations.where(col(Obligation.code) == obligation)
+        query = query.where(col(Task.obligation_id).in_(obligations.scalar_subquery()))
+    if agency:
+        holder = select(col(Agency.id)).where(col(Agency.code) == agency).scalar_subquery()
+        query = query.where(col(Task.agency_id) == holder)
+    return query
+
+
+def _origins(session: Session, found: list[Any]) -> dict[int | None, Agency]:
+    """The agencies the shown tasks were assigned to: their holders, and only those others
+    (dissolved or renamed predecessors) the page names."""
+    known = {holder.id: holder for _, holder, *_ in found}
+    missing = {task.origin_agency_id for task, *_ in found} - set(known)
+    if missing:
+        query = select(Agency).where(col(Agency.id).in_(missing))
+        known |= {a.id: a for a in session.execute(query).scalars()}
+    return known
 
 
 def _given_up_reason() -> ScalarSelect[str | None]:
@@ -131,31 +178,26 @@ def _given_up_reason() -> ScalarSelect[str | None]:
     )
 
 
-def _lineage(task: Task, holder: Agency, origin: Agency) -> dict[str, object]:
-    day = task_day(task.due_day, task.created_at.date())
-    return {
-        "origin_agency_code": origin.code,
-        "origin_agency": name_at(origin, day),
-        "inherited_from": inherited_from(holder, origin, day),
-    }
-
-
 def _row(
     task: Task,
-    agency: Agency,
+    agencies: tuple[Agency, Agency],
     ob: Obligation,
     directive: str,
-    received: dt.date | None,
-    document: str | None,
-    messages: tuple[int, int],
+    submitted: tuple[dt.date | None, str | None],
+    messages: tuple[int, int, int, str | None],
 ) -> BoardRow:
+    """One line; ``agencies``: the holder and the origin, ``submitted``: the received date and
+    document number of the live submission, ``messages``: sent, waiting, given up and the
+    reason of the last given up."""
+    (holder, origin), (received, document) = agencies, submitted
     late = None
     if received is not None and task.due_day is not None:
         late = max(0, days_between(task.due_day, received))
     window = cutoff_window_of(ob, task.period)
+    day = task_day(task.due_day, task.created_at.date())
     return BoardRow(
-        agency=agency.code,
-        agency_name=agency.name,
+        agency=holder.code,
+        agency_name=holder.name,
         directive=directive,
         obligation=ob.code,
         obligation_title=ob.title,
@@ -171,4 +213,10 @@ def _row(
         days_late=late,
         reminders_sent=messages[0],
         reminders_waiting=messages[1],
+        reminders_given_up=messages[2],
+        given_up_reason=messages[3],
+        origin_agency_code=origin.code,
+        origin_agency=name_at(origin, day),
+        inherited_from=inherited_from(holder, origin, day),
+        task_id=task.id,
     )

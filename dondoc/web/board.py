@@ -43,29 +43,21 @@ def _sorted(rows: list[BoardRow], key: str) -> list[BoardRow]:
 def filtered_rows(
     request: Request, params: dict[str, str]
 ) -> tuple[list[BoardRow], dict[str, object]]:
+    directive = params.get("directive") or None
     with db(request) as session:
         rows = board_rows(
             session=session,
-            directive=params.get("directive") or None,
+            directive=directive,
             period=params.get("period") or None,
             obligation=params.get("obligation") or None,
         )
-        groups = {a.code: a.groups for a in session.execute(select(Agency)).scalars()}
-        directives = list(session.execute(select(col(Document.number)).distinct()).scalars())
-        periods = sorted(set(session.execute(select(col(Task.period)).distinct()).scalars()))
-        ids = task_ids(
-            session,
-            directive=params.get("directive") or None,
-            period=params.get("period") or None,
-            obligation=params.get("obligation") or None,
-        )
-    options: dict[str, object] = {
-        "directives": sorted(set(directives)),
-        "periods": periods,
-        "obligations": sorted({(r.obligation, r.obligation_title) for r in rows}),
-        "task_ids": ids,
-        "groups": sorted({g.strip() for v in groups.values() for g in v.split(",") if g.strip()}),
-    }
+        options = filter_options(session, directive)
+        listed = session.execute(select(col(Agency.groups)).distinct()).scalars()
+        options["groups"] = sorted({g.strip() for v in listed for g in v.split(",") if g.strip()})
+        groups: dict[str, str] = {}
+        if params.get("group"):  # each agency's groups, only when filtering by one
+            found = session.execute(select(col(Agency.code), col(Agency.groups))).tuples()
+            groups = {code: names for code, names in found}
     if params.get("status"):
         rows = [r for r in rows if r.status == params["status"]]
     if params.get("group"):
@@ -74,6 +66,25 @@ def filtered_rows(
         needle = fold(params["q"]).strip()
         rows = [r for r in rows if needle in _haystack(r)]
     return _sorted(rows, params.get("sort") or "tinh-trang"), options
+
+
+def filter_options(session: Session, directive: str | None) -> dict[str, object]:
+    """The choices of the filter form, read from the small tables; the periods of the chosen
+    directive only (found through its obligations, so never a scan of every task)."""
+    obligations = select(col(Obligation.id), col(Obligation.code), col(Obligation.title)).join(
+        Document, col(Document.id) == col(Obligation.directive_id)
+    )
+    if directive:
+        obligations = obligations.where(col(Document.number) == directive)
+    periods = select(col(Task.period)).distinct()
+    if directive:
+        chosen = obligations.with_only_columns(col(Obligation.id)).scalar_subquery()
+        periods = periods.where(col(Task.obligation_id).in_(chosen))
+    return {
+        "directives": sorted(set(session.execute(select(col(Document.number))).scalars())),
+        "periods": sorted(set(session.execute(periods).scalars())),
+        "obligations": sorted({(c, t) for _, c, t in session.execute(obligations).tuples()}),
+    }
 
 
 def task_ids(
@@ -117,12 +128,21 @@ def _haystack(row: BoardRow) -> str:
     )  # fmt: skip
 
 
+UNDATED_LABEL = "Không có thời hạn"
+
+
 def counts(rows: Sequence[BoardRow]) -> list[tuple[str, str, int]]:
-    found = Counter(r.status for r in rows)
-    return [(s, STATUS_LABELS_VI[s], found[s]) for s in STATUS_ORDER if found[s]]
+    """(status, label, count) of the dated rows, most urgent first, then the undated ones
+    apart (status ``undated``): an inspection without a deadline is never "chưa đến hạn"."""
+    found = Counter(r.status for r in rows if r.due_date is not None)
+    shown = [(s, STATUS_LABELS_VI[s], found[s]) for s in STATUS_ORDER if found[s]]
+    undated = sum(1 for r in rows if r.due_date is None)
+    return shown + ([("undated", UNDATED_LABEL, undated)] if undated else [])
 
 
-async def board_page(request: Request) -> Response:
+def board_page(request: Request) -> Response:
+    # Synchronous: Starlette runs it in its thread pool, so a page waiting on the database
+    # does not hold up the event loop (every other request) meanwhile.
     params = {k: request.query_params.get(k, "").strip()[:200] for k in FILTERS}
     rows, options = filtered_rows(request, params)
     if request.query_params.get("format") == "csv":

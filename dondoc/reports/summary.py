@@ -1,0 +1,117 @@
+"""Per directive and period: counts by status, undated tasks apart, who is overdue and the next
+deadlines, each read by one aggregate query (never every task's row): what Tổng quan shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from dondoc.models import Agency, Document, Obligation, Task
+
+OPEN = ("pending", "due_soon")
+OVERDUE_NAMES = 12
+
+
+@dataclass
+class PeriodSummary:
+    """One directive-period; ``counts`` by stored status of the dated tasks only."""
+
+    directive: str
+    period: str
+    counts: dict[str, int] = field(default_factory=dict)
+    undated: int = 0  # tasks without a deadline (inspections): counted apart, never "pending"
+    first_due: dt.date | None = None  # the earliest deadline of the period
+    overdue_agencies: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    overdue_agency_count: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Percent of closed dated tasks closed on time; None before any closed."""
+        closed = self.counts.get("done_on_time", 0) + self.counts.get("done_late", 0)
+        return round(100 * self.counts.get("done_on_time", 0) / closed) if closed else None
+
+    def acted_on(self, today: dt.date) -> bool:
+        """Whether the coordinator acts on this period now: a deadline of it has come, or
+        tasks of it are in their reminder window (due soon) or overdue."""
+        come = self.first_due is not None and self.first_due <= today
+        return come or bool(self.counts.get("due_soon") or self.counts.get("overdue"))
+
+
+def period_summaries(session: Session) -> list[PeriodSummary]:
+    """Every directive-period with tasks, in no particular order."""
+    numbers = select(col(Obligation.id), col(Document.number)).join(
+        Document, col(Document.id) == col(Obligation.directive_id)
+    )
+    directive_of = {i: number for i, number in session.execute(numbers).tuples()}
+    undated = col(Task.due_day).is_(None)
+    grouped = select(
+        col(Task.obligation_id),
+        col(Task.period),
+        col(Task.status),
+        undated,
+        func.count(),
+        func.min(col(Task.due_day)),
+    ).group_by(col(Task.obligation_id), col(Task.period), col(Task.status), undated)
+    found: dict[tuple[str, str], PeriodSummary] = {}
+    for obligation_id, period, status, no_date, n, first in session.execute(grouped).tuples():
+        key = (directive_of[obligation_id], period)
+        summary = found.setdefault(key, PeriodSummary(*key))
+        if no_date:
+            summary.undated += n
+            continue
+        summary.counts[status] = summary.counts.get(status, 0) + n
+        if first is not None and (summary.first_due is None or first < summary.first_due):
+            summary.first_due = first
+    _add_overdue_agencies(session, found)
+    return list(found.values())
+
+
+def _add_overdue_agencies(session: Session, found: dict[tuple[str, str], PeriodSummary]) -> None:
+    """The first OVERDUE_NAMES agencies (by name) holding an overdue dated task, per
+    directive-period, and how many there are in all."""
+    late = (
+        select(col(Document.number), col(Task.period), col(Agency.code), col(Agency.name))
+        .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
+        .join(Document, col(Document.id) == col(Obligation.directive_id))
+        .join(Agency, col(Agency.id) == col(Task.agency_id))
+        .where(col(Task.status) == "overdue", col(Task.due_day).is_not(None))
+        .distinct()
+        .subquery()
+    )
+    within = (late.c.number, late.c.period)
+    ranked = select(
+        late,
+        func.row_number()
+        .over(partition_by=within, order_by=(late.c.name, late.c.code))
+        .label("rank"),
+        func.count().over(partition_by=within).label("n"),
+    ).subquery()
+    query = select(ranked).where(ranked.c.rank <= OVERDUE_NAMES).order_by(ranked.c.rank)
+    for number, period, code, name, _, n in session.execute(query).tuples():
+        summary = found.get((number, period))
+        if summary is not None:
+            summary.overdue_agencies.append((code, name))
+            summary.overdue_agency_count = n
+
+
+def next_deadlines(
+    session: Session, today: dt.date, limit: int = 10
+) -> list[tuple[dt.date, str, str, int]]:
+    """(due date, directive, obligation title, open tasks) of the next deadlines from today."""
+    query = (
+        select(col(Task.due_day), col(Document.number), col(Obligation.title), func.count())
+        .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
+        .join(Document, col(Document.id) == col(Obligation.directive_id))
+        .where(col(Task.due_day) >= today, col(Task.status).in_(OPEN))
+        .group_by(col(Task.due_day), col(Document.number), col(Obligation.title))
+        .order_by(col(Task.due_day), col(Document.number), col(Obligation.title))
+        .limit(limit)
+    )
+    return [(due, number, title, n) for due, number, title, n in session.execute(query).tuples()]
