@@ -52,6 +52,7 @@ def options_from(args: argparse.Namespace) -> Options:
         delivery=not args.skip_delivery,
         writes=not args.quick,
         growth=None if args.skip_growth else growth,
+        startup_runs=3 if args.quick else 11,
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
 
-from bench import report
+from bench import report, startup
 from bench.mail import SMTPSink
 from bench.measure import Figure, on_copy, probe, summarise
 from bench.report import SweepRow
@@ -27,6 +27,7 @@ class Options:
     delivery: bool = True
     writes: bool = True
     growth: tuple[int, int, int] | None = (100_000, 1_000_000, 5_000)  # small, big, due
+    startup_runs: int = 11  # runs of each quick command (bench/startup.py)
 
 
 def log(message: str) -> None:
@@ -109,6 +110,8 @@ def available(backends: list[str]) -> list[Store]:
 def run(options: Options) -> int:
     bench, stores = Bench(options), available(options.backends)
     print(report.header(options.repeat), end="\n\n", flush=True)
+    log(f"measuring quick commands ({options.startup_runs} runs each)")
+    print(startup.section(startup.measure(options.startup_runs)), end="\n\n", flush=True)
     sweeps = bench.sweeps(stores)
     print(report.sweep_section(sweeps), end="\n\n", flush=True)
     growth = bench.growth(stores)
