@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
 
-from bench import report, startup
+from bench import report, startup, tracked
 from bench.mail import SMTPSink
 from bench.measure import Figure, on_copy, probe, summarise
 from bench.report import SweepRow
@@ -112,6 +112,7 @@ def run(options: Options) -> int:
     print(report.header(options.repeat), end="\n\n", flush=True)
     log(f"measuring quick commands ({options.startup_runs} runs each)")
     print(startup.section(startup.measure(options.startup_runs)), end="\n\n", flush=True)
+    print(tracked.section(tracked.measure(options.startup_runs)), end="\n\n", flush=True)
     sweeps = bench.sweeps(stores)
     print(report.sweep_section(sweeps), end="\n\n", flush=True)
     growth = bench.growth(stores)

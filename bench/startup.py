@@ -59,8 +59,10 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KB on Linux
 
 
-def _env(folder: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DONDOC_", "PREFECT_API"))}
+def env_for(folder: Path, tracked: bool = False) -> dict[str, str]:
+    """Settings from the arguments only; the caller's Prefect API only for ``tracked`` runs."""
+    dropped = ("DONDOC_",) if tracked else ("DONDOC_", "PREFECT_API")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     env["DONDOC_DATABASE_URL"] = f"sqlite:///{folder / 'dondoc.db'}"
     return env
 
@@ -71,11 +73,11 @@ def prepared() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="dondoc-startup-") as name:
         folder = Path(name)
         dondoc = [sys.executable, "-m", "dondoc.cli"]
-        timed([*dondoc, "init", "--at", NOW.isoformat()], folder, _env(folder))
+        timed([*dondoc, "init", "--at", NOW.isoformat()], folder, env_for(folder))
         yield folder
 
 
-def _fresh(prepared_db: Path, run: Path) -> None:
+def fresh(prepared_db: Path, run: Path) -> None:
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir()
     for suffix in ("", "-wal", "-shm"):
@@ -97,10 +99,10 @@ def measure(runs: int) -> list[Startup]:
         }
         samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         for _ in range(runs):
-            for name, (argv, cwd, fresh) in commands.items():
-                if fresh is not None:
-                    _fresh(folder / "dondoc.db", fresh)
-                samples[name].append(timed(argv, cwd, _env(cwd)))
+            for name, (argv, cwd, copy_to) in commands.items():
+                if copy_to is not None:
+                    fresh(folder / "dondoc.db", copy_to)
+                samples[name].append(timed(argv, cwd, env_for(cwd)))
     return [
         Startup(
             name,

@@ -4,6 +4,7 @@ Imports are local to each command so that quick commands such as `status` start 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -60,7 +61,7 @@ app.command("import-dispatch")(dispatch.import_dispatch)
 
 # The commands people run many times a day. Typer turns every registered command's signature
 # into a Click command on each start; for these, `main` builds only the one invoked.
-QUICK = {"status": reports.status, "submit": tracking.submit}
+QUICK: dict[str, Callable[..., None]] = {"status": reports.status, "submit": tracking.submit}
 
 
 def _quick_group() -> None:
