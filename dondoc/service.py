@@ -15,12 +15,16 @@ from sqlmodel import col
 
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext
-from dondoc.db import engine_for, transaction
-from dondoc.models import Document, Obligation, SubmissionCreate, Task
+from dondoc.db import engine_for, transaction, upgrade_database
+from dondoc.engine.deadlines import local_date
+from dondoc.errors import InputError
+from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
+from dondoc.output_files import check_output
 from dondoc.tracking.submissions import record_submission
 
-# Each action imports what only it needs inside its function: `dondoc submit` then starts
-# without the spec loader, contacts (Apprise), digests (Jinja2) or the synthesis.
+# Each action imports the modules only it needs inside its function, so `dondoc submit` starts
+# without the spec loader, contacts (Apprise), digests (Jinja2) or the synthesis; their types
+# are named here for annotations only.
 if TYPE_CHECKING:
     from dondoc.config.spec import DirectiveSpec
     from dondoc.reports.synthesis import Synthesis
@@ -42,7 +46,6 @@ def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[L
     ``bundled=False`` loads no directive (e.g. to load an imported draft on its own)."""
     from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file
     from dondoc.config.successions import load_directory
-    from dondoc.db import upgrade_database
     from dondoc.tracking.loading import upsert_agencies
     from dondoc.tracking.planning import ensure_tasks
     from dondoc.tracking.status_refresh import refresh_statuses
@@ -81,8 +84,6 @@ def load_spec(
     first_period more than ten years back (spec_checks.check_first_periods)."""
     from dondoc.config.spec_loader import load_spec_file, resolve_addressees
     from dondoc.config.successions import load_directory
-    from dondoc.engine.deadlines import local_date
-    from dondoc.models import Event
     from dondoc.tracking.isolation import describe
     from dondoc.tracking.loading import load_directive
     from dondoc.tracking.planning import ObligationFailure, ensure_tasks, retime_open_tasks
@@ -110,8 +111,6 @@ def load_spec(
 
 
 def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> ImportResult:
-    from dondoc.errors import InputError
-    from dondoc.models import Agency, Event, utcnow
     from dondoc.tracking.contacts import import_contacts, parse_contacts_csv
 
     with transaction(engine_for(settings)) as session:
@@ -154,7 +153,6 @@ def write_report(
     as_of: dt.date | None = None,
 ) -> Synthesis:
     """Build the synthesis (one read-only transaction) and write it as an XLSX workbook."""
-    from dondoc.output_files import check_output
     from dondoc.reports.synthesis import build_synthesis, today
     from dondoc.reports.xlsx import write_synthesis_xlsx  # openpyxl: only when a report is made
 
