@@ -58,6 +58,7 @@ def options_from(args: argparse.Namespace) -> Options:
         growth=None if args.skip_growth else growth,
         sweeps=args.only != "board",
         page_requests=requests,
+        startup_runs=3 if args.quick else 11,
     )
 
 

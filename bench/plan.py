@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench.shape import NOW, PREVIOUS_SWEEP, Shape
 from dondoc.context import RunContext
@@ -168,4 +168,4 @@ def _timing_args(
 
 
 def _as_of(ctx: RunContext, at: dt.datetime) -> RunContext:
-    return RunContext(now=at.astimezone(dt.UTC), settings=ctx.settings, calendar=ctx.calendar)
+    return replace(ctx, now=at.astimezone(dt.UTC))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
 
-from bench import report
+from bench import report, startup, tracked
 from bench.mail import SMTPSink
 from bench.measure import Figure, on_copy, probe, summarise
 from bench.page import PAGE, add_directive_period, bare_load, served, signed_in, web_load
@@ -31,6 +31,7 @@ class Options:
     sweeps: bool = True  # False: the board page only (``--only board``)
     page_clients: int = 20
     page_requests: int = 2000
+    startup_runs: int = 11  # runs of each quick command (bench/startup.py)
 
 
 def log(message: str) -> None:
@@ -145,7 +146,10 @@ def run(options: Options) -> int:
     sweeps: list[SweepRow] = []
     growth: list[tuple[str, int, Figure, Figure]] = []
     deliveries: list[tuple[str, Figure]] = []
-    if options.sweeps:
+    if options.sweeps:  # not with --only board
+        log(f"measuring quick commands ({options.startup_runs} runs each)")
+        print(startup.section(startup.measure(options.startup_runs)), end="\n\n", flush=True)
+        print(tracked.section(tracked.measure(options.startup_runs)), end="\n\n", flush=True)
         sweeps, growth, deliveries = _sweeps_and_deliveries(bench, stores)
     pages = bench.pages(stores)
     if pages:

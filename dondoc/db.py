@@ -10,8 +10,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import CursorResult, Engine, Result, make_url
@@ -20,6 +18,8 @@ from sqlmodel import Session, create_engine
 from dondoc.errors import InputError
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from dondoc.config.settings import Settings
 
 # How long a SQLite writer waits for another one (DONDOC_SQLITE_BUSY_SECONDS) by default.
@@ -127,7 +127,11 @@ def rows_affected(result: Result[*tuple[Any, ...]]) -> int:
     return max(0, int(cast(CursorResult[*tuple[Any, ...]], result).rowcount or 0))
 
 
+# Alembic (with Mako and Pygments) is imported only by the commands that migrate or dump:
+# quick read-only commands such as `dondoc status` never need it.
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     script_location = str(files("dondoc.migrations"))
     cfg = Config()
     cfg.set_main_option("script_location", script_location)
@@ -137,4 +141,6 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)

@@ -8,29 +8,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import col
 
 from dondoc.config.settings import Settings
-from dondoc.config.spec import DirectiveSpec
-from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file, resolve_addressees
-from dondoc.config.successions import load_directory
 from dondoc.context import RunContext
 from dondoc.db import engine_for, transaction, upgrade_database
 from dondoc.engine.deadlines import local_date
 from dondoc.errors import InputError
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
 from dondoc.output_files import check_output
-from dondoc.reports.synthesis import Synthesis, build_synthesis, today
-from dondoc.tracking.contacts import ImportResult, import_contacts, parse_contacts_csv
-from dondoc.tracking.isolation import describe
-from dondoc.tracking.loading import load_directive, upsert_agencies
-from dondoc.tracking.planning import ObligationFailure, ensure_tasks, retime_open_tasks
-from dondoc.tracking.spec_checks import check_first_periods, cutoff_warnings
-from dondoc.tracking.status_refresh import refresh_statuses
 from dondoc.tracking.submissions import record_submission
-from dondoc.tracking.succession import transfer_open_tasks
+
+# Each action imports the modules only it needs inside its function, so `dondoc submit` starts
+# without the spec loader, contacts (Apprise), digests (Jinja2) or the synthesis; their types
+# are named here for annotations only.
+if TYPE_CHECKING:
+    from dondoc.config.spec import DirectiveSpec
+    from dondoc.reports.synthesis import Synthesis
+    from dondoc.tracking.contacts import ImportResult
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,13 @@ def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[L
     """Create or upgrade the schema, refresh bundled agencies, and load each bundled directive
     the database does not have yet (a coordinator's later edits are never overwritten).
     ``bundled=False`` loads no directive (e.g. to load an imported draft on its own)."""
+    from dondoc.config.spec_loader import bundled_spec_paths, load_spec_file
+    from dondoc.config.successions import load_directory
+    from dondoc.tracking.loading import upsert_agencies
+    from dondoc.tracking.planning import ensure_tasks
+    from dondoc.tracking.status_refresh import refresh_statuses
+    from dondoc.tracking.succession import transfer_open_tasks
+
     upgrade_database(settings.database_url)
     engine = engine_for(settings)
     records = load_directory()
@@ -77,6 +82,15 @@ def load_spec(
     """``spec``: already read from ``path`` and checked by the caller (the load-directive flow
     replaces its ``source_file`` names with checked copies). ``confirm_history``: accept a
     first_period more than ten years back (spec_checks.check_first_periods)."""
+    from dondoc.config.spec_loader import load_spec_file, resolve_addressees
+    from dondoc.config.successions import load_directory
+    from dondoc.tracking.isolation import describe
+    from dondoc.tracking.loading import load_directive
+    from dondoc.tracking.planning import ObligationFailure, ensure_tasks, retime_open_tasks
+    from dondoc.tracking.spec_checks import check_first_periods, cutoff_warnings
+    from dondoc.tracking.status_refresh import refresh_statuses
+    from dondoc.tracking.succession import transfer_open_tasks
+
     spec = load_spec_file(path) if spec is None else spec
     agencies, today = load_directory(), local_date(ctx.now, ctx.tz)
     addressed = len(resolve_addressees(spec, agencies, source=path))
@@ -97,6 +111,8 @@ def load_spec(
 
 
 def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> ImportResult:
+    from dondoc.tracking.contacts import import_contacts, parse_contacts_csv
+
     with transaction(engine_for(settings)) as session:
         codes = set(session.execute(select(col(Agency.code))).scalars())
         if not codes:
@@ -137,6 +153,7 @@ def write_report(
     as_of: dt.date | None = None,
 ) -> Synthesis:
     """Build the synthesis (one read-only transaction) and write it as an XLSX workbook."""
+    from dondoc.reports.synthesis import build_synthesis, today
     from dondoc.reports.xlsx import write_synthesis_xlsx  # openpyxl: only when a report is made
 
     check_output(out, option="--out")  # a target that will be refused, before any work

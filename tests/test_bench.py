@@ -51,3 +51,8 @@ def test_quick_benchmark_prints_tables_with_figures_and_ratios(postgres_url: str
     assert re.search(rf"postgresql\s+10k\s+bare SELECT \(psycopg\){page}\s+1\.0x", out), out
     assert re.search(rf"postgresql\s+10k\s+overview page \(dondoc web\){page}\s+-", out), out
     assert "Targets (PRODUCT.md section 8):" in out
+    for command in ("python -c 'import sqlalchemy.orm, sqlite3'", "dondoc --help",
+                    "dondoc status", "dondoc submit"):  # fmt: skip
+        # s, cpu s, peak MB; time, cpu and peak ratios to the floor (bench/startup.py)
+        quick = rf"{re.escape(command)}\s+{NUMBER}\s+{NUMBER}\s+\d+(?:\s+{RATIO}){{3}}"
+        assert re.search(quick, out), out

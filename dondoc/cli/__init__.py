@@ -4,6 +4,7 @@ Imports are local to each command so that quick commands such as `status` start 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -58,9 +59,28 @@ app.command("history")(history.history_command)
 app.command("import-dispatch")(dispatch.import_dispatch)
 
 
+# The commands people run many times a day. Typer turns every registered command's signature
+# into a Click command on each start; for these, `main` builds only the one invoked.
+QUICK: dict[str, Callable[..., None]] = {"status": reports.status, "submit": tracking.submit}
+
+
+def _quick_group() -> None:
+    """dondoc: one quick command."""
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The whole app, or for a quick command a group holding just it (same usage and errors)."""
+    if not args or args[0] not in QUICK:
+        return app
+    one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    one.callback()(_quick_group)  # a group still, so `dondoc status ...` parses as before
+    one.command(args[0])(QUICK[args[0]])
+    return one
+
+
 def main() -> None:
     try:
-        app()
+        app_for(sys.argv[1:])()
     except Exception as exc:
         from dondoc.cli.errors import user_message
 

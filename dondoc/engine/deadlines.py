@@ -15,8 +15,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from dondoc.config.spec import DeadlineSpec, ReminderSpec
 from dondoc.engine.periods import (
     Period,
@@ -132,7 +130,10 @@ def _vietnam_calendar(
 ) -> WorkCalendar:
     # holidays.VN lists 24/11 (Vietnam Culture Day) from 2026; its status as a day off is
     # unverified, so it is kept and the operator can cancel it under `not_days_off`.
-    # country_holidays("VN") is holidays.VN, through the typed entry point.
+    # country_holidays("VN") is holidays.VN, through the typed entry point. Imported here: quick
+    # commands such as `dondoc status` never compute working days.
+    import holidays
+
     vn = holidays.country_holidays("VN", years=sorted(years), language="vi")
     days_off = (set(vn.keys()) - not_off) | extra_off
     worked = set(vn.weekend_workdays) | extra_worked
