@@ -2,12 +2,14 @@
 before its message goes out (task still open, claim still held), send, record.
 
 A report recorded during a sweep stops every message not yet handed to the channel: at most
-the one message per sender already in flight still arrives (docs: delivery guarantees)."""
+the one message per sender already in flight still arrives (docs: delivery guarantees). A
+sweeper runs several senders per channel at once (``delivery_workers``)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -33,6 +35,7 @@ from dondoc.tracking.delivery_claims import (
     start_delivering,
 )
 from dondoc.tracking.delivery_rows import ClaimedRow, claimed_rows, message_context
+from dondoc.tracking.delivery_workers import Counter, run_pools
 from dondoc.tracking.flagging import display_target, flag_contact
 
 __all__ = [
@@ -84,12 +87,15 @@ class SweepClock:
         return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
 
 
-def claim_batch(engine: Engine, ctx: RunContext, now: dt.datetime) -> str | None:
+def claim_batch(
+    engine: Engine, ctx: RunContext, now: dt.datetime, channel: str | None = None
+) -> str | None:
     """One transaction: release leases that ran out, then claim up to ``claim_batch``
-    recipients (a token; "" if another sweeper won them; None when nothing is due)."""
+    recipients (of ``channel`` if given; a token; "" if another sender won them; None when
+    nothing is due)."""
     with transaction(engine) as session:
         release_expired(session=session, now=now)
-        return claim(session=session, now=now, limit=ctx.settings.claim_batch)
+        return claim(session=session, now=now, limit=ctx.settings.claim_batch, channel=channel)
 
 
 def claimed_by_recipient(engine: Engine, token: str) -> list[list[ClaimedRow]]:
@@ -116,23 +122,58 @@ def deliver_queued(
     clock: SweepClock | None = None,
     progress: Progress | None = None,
 ) -> DeliveryTally:
-    """Send everything due, a small claim at a time, until nothing is left to claim.
-    ``progress`` (or the one of ``reporting_progress``) is told after each recipient."""
-    tally = DeliveryTally()
+    """Send everything due, a small claim at a time, until nothing is left to claim, over
+    ``delivery_workers_<channel>`` senders per channel at once. ``progress`` (or the one of
+    ``reporting_progress``) is told after each recipient."""
     now = clock or SweepClock(ctx.now)
     report = progress or _PROGRESS.get()
-    expected, done = (due_recipients(engine, now()) if report else 0), 0
-    while (token := claim_batch(engine, ctx, now())) is not None:
+    counter = Counter(report, due_recipients(engine, now()) if report else 0)
+    tallies: list[DeliveryTally] = []
+
+    def worker(channel: str, stop: threading.Event) -> None:
+        tally = DeliveryTally()
+        tallies.append(tally)
+        drain(engine, ctx, now, channel, tally, counter, stop)
+
+    run_pools(engine, ctx.settings, worker)
+    return _merged(tallies)
+
+
+def drain(
+    engine: Engine,
+    ctx: RunContext,
+    now: SweepClock,
+    channel: str,
+    tally: DeliveryTally,
+    counter: Counter,
+    stop: threading.Event,
+) -> None:
+    """One sender's loop: claim a batch of ``channel``, send to each recipient, hand back
+    what is left; until nothing is due or ``stop`` is set."""
+    while not stop.is_set() and (token := claim_batch(engine, ctx, now(), channel)) is not None:
         if not token:
-            continue  # another sweeper won this batch; look for the next one
-        for rows in claimed_by_recipient(engine, token):
-            send_to_recipient(engine, ctx, token, rows, now(), tally)
-            if report:
-                done += 1
-                report(done, max(expected, done))
-        with transaction(engine) as session:
-            hand_back(session=session, token=token)
-    return tally
+            continue  # another sender won this batch; look for the next one
+        try:
+            for rows in claimed_by_recipient(engine, token):
+                if stop.is_set():
+                    break
+                send_to_recipient(engine, ctx, token, rows, now(), tally)
+                counter.step()
+        finally:
+            with transaction(engine) as session:
+                hand_back(session=session, token=token)
+
+
+def _merged(tallies: list[DeliveryTally]) -> DeliveryTally:
+    total = DeliveryTally()
+    for t in tallies:
+        total.sent += t.sent
+        total.failed += t.failed
+        total.given_up += t.given_up
+        total.cancelled += t.cancelled
+        total.messages += t.messages
+        total.recipients.extend(t.recipients)
+    return total
 
 
 def send_to_recipient(

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 
 from dondoc.db import rows_affected
 from dondoc.engine.deadlines import OPEN_STATUSES
-from dondoc.models import Notification, Task
+from dondoc.models import Contact, Notification, Task
 
 LEASE = dt.timedelta(minutes=10)
 HELD = ("sending", "delivering")
@@ -35,15 +35,21 @@ def release_expired(*, session: Session, now: dt.datetime) -> int:
     return rows_affected(released)
 
 
-def claim(*, session: Session, now: dt.datetime, limit: int) -> str | None:
-    """Claim every due row of up to ``limit`` recipients; the token, "" when another sweeper
-    won them all, None when nothing is due. The ``status = 'queued'`` condition of the UPDATE
-    decides who wins, so two sweepers never hold the same row."""
+def claim(
+    *, session: Session, now: dt.datetime, limit: int, channel: str | None = None
+) -> str | None:
+    """Claim every due row of up to ``limit`` recipients (of ``channel`` if given); the token,
+    "" when another sender won them all, None when nothing is due. The ``status = 'queued'``
+    condition of the UPDATE decides who wins, so two senders never hold the same row."""
     token = uuid.uuid4().hex
     due = and_(col(_N.status) == "queued", col(_N.next_attempt_at) <= now)
-    contact_ids = list(
-        session.execute(select(col(_N.contact_id)).where(due).distinct().limit(limit)).scalars()
-    )
+    pick = select(col(_N.contact_id)).where(due)
+    if channel is not None:
+        on_channel = exists().where(
+            col(Contact.id) == col(_N.contact_id), col(Contact.channel) == channel
+        )
+        pick = pick.where(on_channel)
+    contact_ids = list(session.execute(pick.distinct().limit(limit)).scalars())
     if not contact_ids:
         return None
     won = session.execute(
