@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import OperationalError
 
 from bench import report
-from bench.mail import SMTPSink
-from bench.measure import Figure, on_copy, probe, summarise
+from bench.mail import DeliveryRun, measure_deliveries
+from bench.measure import Figure, on_copy
 from bench.report import SweepRow
 from bench.shape import Shape, human, share_due
 from bench.stores import PostgresStore, SQLiteStore, store_for
@@ -24,6 +24,7 @@ class Options:
     backends: list[str]
     repeat: int = 1
     emails: int = 1000
+    more_emails: tuple[int, ...] = (10_000,)  # delivery also measured at these counts
     delivery: bool = True
     writes: bool = True
     growth: tuple[int, int, int] | None = (100_000, 1_000_000, 5_000)  # small, big, due
@@ -72,25 +73,10 @@ class Bench:
             for store in stores
         ]
 
-    def deliveries(self, stores: list[Store], sink: SMTPSink) -> list[tuple[str, Figure]]:
-        count = self.options.emails
-        shape = Shape(tasks=3 * count, due=count, agencies=count)
-        rows = []
-        for store in stores:
-            store.ensure(shape)
-            log(f"measuring delivery of {count:,} emails on {store.name}")
-            before = sink.received
-            figure = on_copy(
-                store, shape, "deliver", self.options.repeat, "--smtp-port", str(sink.port)
-            )
-            if sink.received - before != count * figure.runs:
-                raise RuntimeError(f"the SMTP server got {sink.received - before} messages")
-            rows.append((f"dondoc on {store.name} (Apprise)", figure))
-        return rows
-
-    def smtplib_floor(self, sink: SMTPSink) -> Figure:
-        args = ["--smtp-port", str(sink.port), "--count", str(self.options.emails)]
-        return summarise([probe("smtplib", *args) for _ in range(self.options.repeat)])
+    def deliveries(self, stores: list[Store]) -> list[DeliveryRun]:
+        counts = [self.options.emails, *self.options.more_emails]
+        log(f"measuring delivery of {', '.join(f'{c:,}' for c in counts)} emails")
+        return measure_deliveries(stores, counts, self.options.repeat)
 
 
 def available(backends: list[str]) -> list[Store]:
@@ -115,11 +101,10 @@ def run(options: Options) -> int:
     if growth and options.growth is not None:
         small, big, _ = options.growth
         print(report.growth_section(growth, small, big), end="\n\n", flush=True)
-    deliveries: list[tuple[str, Figure]] = []
+    deliveries: list[DeliveryRun] = []
     if options.delivery:
-        with SMTPSink() as sink:
-            deliveries = bench.deliveries(stores, sink)
-            floor = bench.smtplib_floor(sink)
-        print(report.delivery_section(deliveries, floor), end="\n\n", flush=True)
+        deliveries = bench.deliveries(stores)
+        for _, rows, floor in deliveries:
+            print(report.delivery_section(rows, floor), end="\n\n", flush=True)
     print(report.verdicts(sweeps, growth, deliveries), flush=True)
     return 0 if stores else 1

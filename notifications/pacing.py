@@ -83,7 +83,7 @@ def retry_wait(retry_after: str | None, attempt: int, backoff: float) -> float:
             return max(float(retry_after.strip()), 0.0)
         except ValueError:
             pass  # an HTTP date: rare for APIs; fall back to our own backoff
-    return backoff * 2**attempt
+    return backoff * float(1 << attempt)
 
 
 def send_paced(request: Callable[[], Reply], pacing: Pacing) -> Reply:

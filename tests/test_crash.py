@@ -3,10 +3,10 @@
 A `dondoc sweep` process delivering ~500 emails to the loopback SMTP server is killed at random
 moments (always after the server has taken at least one new message, so the kill lands during
 delivery), 20 times; then a last sweep finishes the job. Nothing may be lost: every contact gets
-its reminder. Duplicates are bounded: each of a sweeper's email workers (DONDOC_DELIVERY_WORKERS_EMAIL,
-default 8) sends one message at a time and marks it `sent` right after the server accepts it, so
-each kill can leave at most one message per worker in flight accepted but unrecorded, which the
-next sweep sends again (at most WORKERS duplicates per kill).
+its reminder. Duplicates are bounded: each of a sweeper's email workers
+(DONDOC_DELIVERY_WORKERS_EMAIL, default 8) sends one message at a time and marks it `sent` right
+after the server accepts it, so each kill can leave at most one message per worker in flight
+accepted but unrecorded, which the next sweep sends again (at most WORKERS duplicates per kill).
 
 A killed sweeper's claimed rows stay `sending` until their lease (LEASE, 10 minutes after that
 sweep's `--at` instant) runs out; only then does a later sweep release and take them over. That is

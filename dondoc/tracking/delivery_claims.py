@@ -62,7 +62,7 @@ def claim(
     return token if rows_affected(won) else ""
 
 
-def _locked(condition: ColumnElement[bool], *, skip: bool) -> Select[tuple[int | None]]:
+def _locked(condition: ColumnElement[bool], *, skip: bool) -> Select[int | None]:
     """The ids of the rows matching ``condition``, locked in id order (PostgreSQL; SQLite has
     one writer at a time). Several senders update overlapping rows at once; taking the locks
     in one order means they wait for each other and never deadlock. ``skip``: leave rows
