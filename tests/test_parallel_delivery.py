@@ -1,0 +1,63 @@
+"""One sweeper delivers over several SMTP sessions at once (DONDOC_DELIVERY_WORKERS_EMAIL): the
+server sees that many sessions open together, every recipient gets exactly one message, and the
+progress a terminal shows counts every worker's messages once, in order, up to the total. The
+guarantees under kills and concurrent reports are in test_crash.py and test_delivery_race.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from dondoc.tracking.delivery import deliver_queued, reporting_progress
+from tests.outbox_world import make_world, outbox, queue_only
+from tests.smtp_server import SMTPServer
+
+WORKERS = 4
+AGENCIES = ("01", "79", "48", "31", "92")
+PER_AGENCY = 8  # 40 recipients
+
+
+def test_one_sweeper_sends_over_several_sessions_exactly_once_and_counts_progress(
+    database_url: str, tmp_path: Path
+) -> None:
+    server = SMTPServer(delay=0.01, meet=WORKERS)
+    server.start()
+    rows = "".join(
+        f"{code},email,vt{i}.a{code}@parallel.test,focal\n"
+        for code in AGENCIES
+        for i in range(PER_AGENCY)
+    )
+    settings = make_world(
+        database_url,
+        tmp_path,
+        rows,
+        smtp_url=SecretStr(server.url),
+        delivery_workers_email=WORKERS,
+        claim_batch=3,
+    )
+    engine, ctx = queue_only(settings)
+    told: list[tuple[int, int]] = []
+    try:
+        with reporting_progress(lambda done, expected: told.append((done, expected))):
+            tally = deliver_queued(engine=engine, ctx=ctx)
+    finally:
+        server.stop()
+
+    recipients = Counter(r for m in server.messages for r in m.recipients)
+    total = len(AGENCIES) * PER_AGENCY
+    assert len(recipients) == total and set(recipients.values()) == {1}
+    assert tally.sent == tally.messages == total and not tally.failed
+    assert {n.status for n in outbox(settings)} == {"sent"}
+    # the most sessions open at one instant: each message's session from EHLO to acceptance
+    edges = sorted(
+        [(m.started, 1) for m in server.messages] + [(m.arrived, -1) for m in server.messages]
+    )
+    open_now, most = 0, 0
+    for _, step in edges:
+        open_now += step
+        most = max(most, open_now)
+    assert most >= WORKERS, f"at most {most} sessions at once"
+    assert [done for done, _ in told] == list(range(1, total + 1))
+    assert told[-1] == (total, total)
