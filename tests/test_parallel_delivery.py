@@ -9,8 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 from pydantic import SecretStr
+from sqlalchemy import update
 
-from dondoc.tracking.delivery import deliver_queued, reporting_progress
+from dondoc.db import transaction
+from dondoc.models import Notification
+from dondoc.tracking.delivery import LEASE, deliver_queued, reporting_progress
 from tests.outbox_world import make_world, outbox, queue_only
 from tests.smtp_server import SMTPServer
 
@@ -61,3 +64,22 @@ def test_one_sweeper_sends_over_several_sessions_exactly_once_and_counts_progres
     assert most >= WORKERS, f"at most {most} sessions at once"
     assert [done for done, _ in told] == list(range(1, total + 1))
     assert told[-1] == (total, total)
+
+
+def test_a_dead_sweepers_claims_are_taken_over_when_nothing_else_is_queued(
+    database_url: str, tmp_path: Path
+) -> None:
+    rows = "".join(f"{code},email,vt.a{code}@parallel.test,focal\n" for code in AGENCIES)
+    settings = make_world(database_url, tmp_path, rows, delivery_workers_email=WORKERS)
+    engine, ctx = queue_only(settings)
+    with transaction(engine) as session:  # a sweeper claimed everything, then was killed
+        session.execute(
+            update(Notification).values(
+                status="sending", claim_token="dead", claimed_until=ctx.now - LEASE
+            )
+        )
+    tally = deliver_queued(engine=engine, ctx=ctx)
+    assert tally.sent == len(AGENCIES)
+    assert {n.status for n in outbox(settings)} == {"sent"}
+    written = sorted(p.name for p in (tmp_path / "outbox").glob("*.eml"))
+    assert len(written) == len(AGENCIES)

@@ -40,11 +40,13 @@ def workers_for(channel: str, settings: Settings) -> int:
 
 
 def due_channels(engine: Engine) -> list[str]:
-    """The channels with queued messages (due now or later): the pools worth starting."""
+    """The channels with messages queued or held by a claim (due or not, live lease or not:
+    a dead sweeper's rows are released by a worker's claim step): the pools worth starting."""
+    pending = ("queued", "sending", "delivering")
     query = (
         select(col(Contact.channel))
         .join(Notification, col(Notification.contact_id) == col(Contact.id))
-        .where(col(Notification.status) == "queued")
+        .where(col(Notification.status).in_(pending))
         .distinct()
         .order_by(col(Contact.channel))
     )
