@@ -14,7 +14,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
@@ -22,21 +21,20 @@ from sqlmodel import col
 
 from dondoc.context import RunContext
 from dondoc.db import transaction
-from dondoc.models import Event, Notification
+from dondoc.models import Notification
 from dondoc.notifications.channels import apprise_url_for, configured_secrets
-from dondoc.notifications.deliver import DeliveryResult, deliver
+from dondoc.notifications.deliver import deliver
 from dondoc.notifications.render import render_message
 from dondoc.tracking.delivery_claims import (
     LEASE,
     claim,
     hand_back,
     release_expired,
-    settle,
     start_delivering,
 )
+from dondoc.tracking.delivery_record import DeliveryTally, events_of, record
 from dondoc.tracking.delivery_rows import ClaimedRow, claimed_rows, message_context
 from dondoc.tracking.delivery_workers import Counter, run_pools
-from dondoc.tracking.flagging import display_target, flag_contact
 
 __all__ = [
     "LEASE",
@@ -44,6 +42,7 @@ __all__ = [
     "Progress",
     "SweepClock",
     "deliver_queued",
+    "record",
     "reporting_progress",
 ]
 
@@ -63,16 +62,6 @@ def reporting_progress(progress: Progress) -> Iterator[None]:
         yield
     finally:
         _PROGRESS.reset(token)
-
-
-@dataclass
-class DeliveryTally:
-    sent: int = 0
-    failed: int = 0
-    given_up: int = 0
-    cancelled: int = 0
-    messages: int = 0
-    recipients: list[str] = field(default_factory=list)
 
 
 class SweepClock:
@@ -212,67 +201,6 @@ def start_sending(
             session=session, token=token, ids=[r.notification.id or 0 for r in rows], now=now
         )
         gone = [r for r in rows if r.notification.id in set(cancelled)]
-        session.add_all(_events(ctx, gone, "cancelled", None))
+        session.add_all(events_of(ctx, gone, "cancelled", None))
     tally.cancelled += len(gone)
     return [r for r in rows if r.notification.id in set(live)]
-
-
-def record(
-    engine: Engine,
-    ctx: RunContext,
-    token: str,
-    rows: list[ClaimedRow],
-    result: DeliveryResult,
-    tally: DeliveryTally,
-) -> None:
-    tally.messages += 1
-    tally.recipients.append(display_target(rows[0].contact))
-    if result.ok:
-        _finish(engine, ctx, token, rows, "sent", None)
-        tally.sent += len(rows)
-        return
-    attempts = rows[0].notification.attempts + 1
-    if result.transient and attempts < ctx.settings.max_attempts:
-        backoff = dt.timedelta(seconds=ctx.settings.retry_base_seconds * 2 ** (attempts - 1))
-        _finish(engine, ctx, token, rows, "queued", result.error, retry_at=ctx.now + backoff)
-        tally.failed += len(rows)
-    else:
-        _finish(engine, ctx, token, rows, "given_up", result.error)
-        tally.given_up += len(rows)
-        if result.permanent_target:
-            flag_contact(engine, ctx, rows[0].contact, rows[0].agency, result.error or "")
-
-
-def _finish(
-    engine: Engine,
-    ctx: RunContext,
-    token: str,
-    rows: list[ClaimedRow],
-    status: str,
-    error: str | None,
-    retry_at: dt.datetime | None = None,
-) -> None:
-    values: dict[str, object] = {"status": status, "attempts": Notification.attempts + 1}
-    values["last_error"] = error
-    if status == "sent":
-        values["sent_at"] = ctx.now
-    if retry_at is not None:
-        values["next_attempt_at"] = retry_at
-    ids = [r.notification.id or 0 for r in rows]
-    with transaction(engine) as session:
-        settle(session=session, token=token, ids=ids, values=values)
-        session.add_all(_events(ctx, rows, status, error))
-
-
-def _events(ctx: RunContext, rows: list[ClaimedRow], status: str, error: str | None) -> list[Event]:
-    return [
-        Event(
-            at=ctx.now,
-            kind=f"notification_{status}",
-            task_id=r.task.id,
-            agency_id=r.agency.id,
-            detail=f"{r.notification.stage} → {r.contact.channel}:{display_target(r.contact)}"
-            + (f" ({error})" if error else ""),
-        )
-        for r in rows
-    ]
