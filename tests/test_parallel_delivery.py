@@ -5,6 +5,7 @@ guarantees under kills and concurrent reports are in test_crash.py and test_deli
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -13,9 +14,12 @@ from sqlalchemy import update
 
 from dondoc.db import transaction
 from dondoc.models import Notification
+from dondoc.notifications.deliver import DeliveryResult, deliver
+from dondoc.notifications.render import render_message
 from dondoc.tracking.delivery import LEASE, deliver_queued, reporting_progress
 from tests.outbox_world import make_world, outbox, queue_only
-from tests.smtp_server import SMTPServer
+from tests.smtp_server import SMTPServer, _free_port
+from tests.test_notifications import context
 
 WORKERS = 4
 AGENCIES = ("01", "79", "48", "31", "92")
@@ -83,3 +87,37 @@ def test_a_dead_sweepers_claims_are_taken_over_when_nothing_else_is_queued(
     assert {n.status for n in outbox(settings)} == {"sent"}
     written = sorted(p.name for p in (tmp_path / "outbox").glob("*.eml"))
     assert len(written) == len(AGENCIES)
+
+
+def test_each_parallel_send_reports_only_its_own_failure(tmp_path: Path) -> None:
+    rejecting = SMTPServer(delay=0.01, reply=lambda login, password: "550 5.7.1 marker-rejected")
+    rejecting.start()
+    refused_port = _free_port()  # nothing listens there: "connection refused"
+    urls = {
+        "rejected": f"{rejecting.url}&to=a@parallel.test",
+        "refused": f"mailto://127.0.0.1:{refused_port}?from=dondoc@bxd.gov.vn&to=b@parallel.test",
+    }
+    message = render_message(context())
+    results: list[tuple[str, DeliveryResult]] = []
+
+    def send(kind: str) -> None:
+        for _ in range(4):
+            results.append((kind, deliver(urls[kind], message)))
+
+    threads = [threading.Thread(target=send, args=(kind,)) for kind in [*urls, *urls]]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        rejecting.stop()
+    assert len(results) == 16
+    for kind, result in results:
+        assert not result.ok and result.error
+        if kind == "rejected":  # a final SMTP refusal, told with the server's own words
+            assert "marker-rejected" in result.error and "refused" not in result.error.lower()
+            assert not result.transient
+        else:  # an outage: retried later, and nothing of the other sends' replies
+            assert "refused" in result.error.lower() and "marker" not in result.error
+            assert result.transient
