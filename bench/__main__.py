@@ -29,7 +29,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=bench.__doc__)
     parser.add_argument("--sizes", type=_sizes, default=_sizes("10k,100k,1M"))
     parser.add_argument("--backends", type=_backends, default=list(BACKENDS))
-    quick = "a smoke run: 10k tasks, growth 2k to 10k, 50 emails, no bare-writes figure"
+    quick = "a smoke run: 10k tasks, growth 2k to 10k, 50 emails only, no bare-writes figure"
     parser.add_argument("--quick", action="store_true", help=quick)
     parser.add_argument("--skip-delivery", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
@@ -53,6 +53,7 @@ def options_from(args: argparse.Namespace) -> Options:
         backends=list(args.backends),
         repeat=max(1, int(args.repeat)),
         emails=emails,
+        more_emails=() if args.quick else (10 * emails,),
         delivery=not args.skip_delivery,
         writes=not args.quick,
         growth=None if args.skip_growth else growth,

@@ -1,26 +1,38 @@
-"""Delivery: a loopback SMTP server (aiosmtpd) that counts what it receives, dondoc's real
-delivery path to it, and the floor (a plain ``smtplib`` loop over one connection)."""
+"""Delivery: a loopback SMTP server (aiosmtpd) that takes 20 ms per message, as a real one does,
+and counts what it receives; dondoc's real delivery path to it (several SMTP sessions at once,
+``DONDOC_DELIVERY_WORKERS_EMAIL``), and the floor (a plain ``smtplib`` loop over one
+connection), each at 1,000 and 10,000 emails.
+
+``BENCH_DELIVERY_WORKERS`` (not a ``DONDOC_`` variable: probes drop those) sets the email
+workers of the dondoc runs, to compare worker counts (docs/performance.md#delivery)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import smtplib
 import socket
+from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from bench.measure import Figure, on_copy, probe, summarise
 from bench.probe import Work, scratch_dir
-from bench.shape import NOW
+from bench.shape import NOW, Shape
+from bench.stores import PostgresStore, SQLiteStore
 
 SENDER = "dondoc@bxd.gov.vn"
+SERVER_DELAY = 0.020  # seconds the server takes per message (it waits; other sessions go on)
 
 
 class _Counter:
-    def __init__(self) -> None:
-        self.messages = 0
+    def __init__(self, delay: float) -> None:
+        self.messages, self.delay = 0, delay
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
         self.messages += 1
         return "250 Message accepted for delivery"
 
@@ -28,8 +40,8 @@ class _Counter:
 class SMTPSink:
     """An SMTP server on 127.0.0.1 (its own thread) that keeps a count and nothing else."""
 
-    def __init__(self) -> None:
-        self._counter = _Counter()
+    def __init__(self, delay: float = SERVER_DELAY) -> None:
+        self._counter = _Counter(delay)
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
@@ -62,6 +74,8 @@ def deliver_work(url: str, port: int) -> Work:
 
     outbox = scratch_dir()
     settings = Settings(database_url=url, outbox_dir=outbox, smtp_url=smtp_url(port))
+    if workers := os.environ.get("BENCH_DELIVERY_WORKERS"):
+        settings = settings.model_copy(update={"delivery_workers_email": int(workers)})
     ctx = make_context(settings, NOW)
     engine = get_engine(url)
     queued = sweep.queue_step(engine, ctx)
@@ -97,3 +111,29 @@ def smtplib_work(port: int, count: int) -> Work:
         return {"rows": count}
 
     return work
+
+
+DeliveryRun = tuple[int, list[tuple[str, Figure]], Figure]
+"""(emails, [(delivery path, figure)], the smtplib floor for as many emails)."""
+
+
+def measure_deliveries(
+    stores: Sequence[SQLiteStore | PostgresStore], counts: Sequence[int], repeat: int
+) -> list[DeliveryRun]:
+    """For each count: dondoc's delivery on each store, then the floor, all to one server."""
+    runs: list[DeliveryRun] = []
+    with SMTPSink() as sink:
+        for count in counts:
+            shape = Shape(tasks=3 * count, due=count, agencies=count)
+            rows = []
+            for store in stores:
+                store.ensure(shape)
+                before = sink.received
+                figure = on_copy(store, shape, "deliver", repeat, "--smtp-port", str(sink.port))
+                if sink.received - before != count * figure.runs:
+                    raise RuntimeError(f"the SMTP server got {sink.received - before} messages")
+                rows.append((f"dondoc on {store.name} (Apprise)", figure))
+            args = ["--smtp-port", str(sink.port), "--count", str(count)]
+            floor = summarise([probe("smtplib", *args) for _ in range(repeat)])
+            runs.append((count, rows, floor))
+    return runs

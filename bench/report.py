@@ -12,7 +12,7 @@ from bench.page import Load
 from bench.shape import NOW, human
 
 # PRODUCT.md section 8, for 1M tasks of which ~50k are due.
-SWEEP_SECONDS, SWEEP_MB, SWEEP_RATIO, GROWTH_RATIO, DELIVERY_SECONDS = 10.0, 300.0, 3.0, 2.0, 20.0
+SWEEP_SECONDS, SWEEP_MB, SWEEP_RATIO, GROWTH_RATIO, DELIVERY_RATIO = 10.0, 300.0, 3.0, 2.0, 1.0
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -142,14 +142,17 @@ def delivery_section(rows: Sequence[tuple[str, Figure]], floor: Figure) -> str:
         for name, f in [*rows, ("smtplib, one connection (floor)", floor)]
     ]
     headers = ["delivery path", "emails", "s", "emails/s", "peak MB", "time x"]
-    title = "Delivery to a loopback SMTP server (aiosmtpd), against a plain smtplib loop."
+    title = (
+        "Delivery to a loopback SMTP server (aiosmtpd, 20 ms a message), against a plain"
+        f" smtplib loop over one connection (target <= {DELIVERY_RATIO:.1f}x)."
+    )
     return "\n".join([title, table(headers, cells)])
 
 
 def verdicts(
     sweeps: Sequence[SweepRow],
     growth: Sequence[tuple[str, int, Figure, Figure]],
-    deliveries: Sequence[tuple[str, Figure]],
+    deliveries: Sequence[tuple[int, Sequence[tuple[str, Figure]], Figure]],
 ) -> str:
     lines = ["Targets (PRODUCT.md section 8):"]
     for r in (r for r in sweeps if r.tasks >= 1_000_000):
@@ -164,9 +167,13 @@ def verdicts(
     for name, _, a, b in growth:
         grown = b.seconds / a.seconds
         lines.append(f"  {name} growth: {grown:.1f}x {_ok(grown <= GROWTH_RATIO)}")
-    for name, f in deliveries:
-        fast = f.seconds < DELIVERY_SECONDS
-        lines.append(f"  {name}: {f.rows:,} emails in {secs(f.seconds)} s {_ok(fast)}")
+    for count, rows, floor in deliveries:
+        for name, f in rows:
+            fast = f.seconds <= DELIVERY_RATIO * floor.seconds
+            lines.append(
+                f"  {name}: {count:,} emails in {secs(f.seconds)} s,"
+                f" {ratio(f.seconds, floor.seconds)} the smtplib floor {_ok(fast)}"
+            )
     return "\n".join(lines)
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import OperationalError
 
 from bench import report, startup, tracked
-from bench.mail import SMTPSink
-from bench.measure import Figure, on_copy, probe, summarise
+from bench.mail import DeliveryRun, measure_deliveries
+from bench.measure import Figure, on_copy
 from bench.page import PAGE, add_directive_period, bare_load, served, signed_in, web_load
 from bench.report import PageRow, SweepRow
 from bench.shape import Shape, human, share_due
@@ -25,6 +25,7 @@ class Options:
     backends: list[str]
     repeat: int = 1
     emails: int = 1000
+    more_emails: tuple[int, ...] = (10_000,)  # delivery also measured at these counts
     delivery: bool = True
     writes: bool = True
     growth: tuple[int, int, int] | None = (100_000, 1_000_000, 5_000)  # small, big, due
@@ -81,21 +82,10 @@ class Bench:
             for store in stores
         ]
 
-    def deliveries(self, stores: list[Store], sink: SMTPSink) -> list[tuple[str, Figure]]:
-        count = self.options.emails
-        shape = Shape(tasks=3 * count, due=count, agencies=count)
-        rows = []
-        for store in stores:
-            store.ensure(shape)
-            log(f"measuring delivery of {count:,} emails on {store.name}")
-            before = sink.received
-            figure = on_copy(
-                store, shape, "deliver", self.options.repeat, "--smtp-port", str(sink.port)
-            )
-            if sink.received - before != count * figure.runs:
-                raise RuntimeError(f"the SMTP server got {sink.received - before} messages")
-            rows.append((f"dondoc on {store.name} (Apprise)", figure))
-        return rows
+    def deliveries(self, stores: list[Store]) -> list[DeliveryRun]:
+        counts = [self.options.emails, *self.options.more_emails]
+        log(f"measuring delivery of {', '.join(f'{c:,}' for c in counts)} emails")
+        return measure_deliveries(stores, counts, self.options.repeat)
 
     def pages(self, stores: list[Store]) -> list[PageRow]:
         """The board page on PostgreSQL, the backend a deployment serving many users runs."""
@@ -122,10 +112,6 @@ class Bench:
                 rows.append(PageRow(store.name, size, board, overview, bare, alone, bare_alone))
         return rows
 
-    def smtplib_floor(self, sink: SMTPSink) -> Figure:
-        args = ["--smtp-port", str(sink.port), "--count", str(self.options.emails)]
-        return summarise([probe("smtplib", *args) for _ in range(self.options.repeat)])
-
 
 def available(backends: list[str]) -> list[Store]:
     stores: list[Store] = []
@@ -145,7 +131,7 @@ def run(options: Options) -> int:
     print(report.header(options.repeat), end="\n\n", flush=True)
     sweeps: list[SweepRow] = []
     growth: list[tuple[str, int, Figure, Figure]] = []
-    deliveries: list[tuple[str, Figure]] = []
+    deliveries: list[DeliveryRun] = []
     if options.sweeps:  # not with --only board
         log(f"measuring quick commands ({options.startup_runs} runs each)")
         print(startup.section(startup.measure(options.startup_runs)), end="\n\n", flush=True)
@@ -162,7 +148,7 @@ def run(options: Options) -> int:
 
 def _sweeps_and_deliveries(
     bench: Bench, stores: list[Store]
-) -> tuple[list[SweepRow], list[tuple[str, int, Figure, Figure]], list[tuple[str, Figure]]]:
+) -> tuple[list[SweepRow], list[tuple[str, int, Figure, Figure]], list[DeliveryRun]]:
     options = bench.options
     sweeps = bench.sweeps(stores)
     print(report.sweep_section(sweeps), end="\n\n", flush=True)
@@ -170,10 +156,9 @@ def _sweeps_and_deliveries(
     if growth and options.growth is not None:
         small, big, _ = options.growth
         print(report.growth_section(growth, small, big), end="\n\n", flush=True)
-    deliveries: list[tuple[str, Figure]] = []
+    deliveries: list[DeliveryRun] = []
     if options.delivery:
-        with SMTPSink() as sink:
-            deliveries = bench.deliveries(stores, sink)
-            floor = bench.smtplib_floor(sink)
-        print(report.delivery_section(deliveries, floor), end="\n\n", flush=True)
+        deliveries = bench.deliveries(stores)
+        for _, rows, floor in deliveries:
+            print(report.delivery_section(rows, floor), end="\n\n", flush=True)
     return sweeps, growth, deliveries

@@ -124,6 +124,36 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    # Delivery in parallel (docs/performance.md#delivery): messages each sweeper sends at once
+    # per channel, every one over its own connection, all under the same claims and leases.
+    delivery_workers_email: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="Email messages a sweeper sends at once (one SMTP session each).",
+    )
+    delivery_workers_zalo: int = Field(
+        default=2, ge=1, le=64, description="Zalo Bot messages a sweeper sends at once."
+    )
+    delivery_workers_zns: int = Field(
+        default=2, ge=1, le=64, description="ZNS messages a sweeper sends at once."
+    )
+    delivery_workers_apprise: int = Field(
+        default=1, ge=1, le=64, description="Messages to `apprise` contacts sent at once."
+    )
+    zalo_rate: float = Field(
+        default=5, gt=0, le=1000, description="Zalo Bot API requests per second, at most."
+    )
+    zns_rate: float = Field(default=5, gt=0, le=1000, description="ZNS requests per second.")
+    zalo_backoff_seconds: float = Field(
+        default=1,
+        gt=0,
+        le=30,
+        description="First wait after an HTTP 429 from Zalo / ZNS without Retry-After; doubled "
+        "on each further 429 (3 retries, 30 s at most), then the message waits for the next "
+        "sweep.",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

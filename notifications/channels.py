@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import apprise
 
+from .capture import apprise_lines
 from .masking import Masker, url_secrets
 from .outbox import is_email_address, outbox_url
 from .zalo import zalo_url
@@ -22,7 +23,6 @@ from .zns_tokens import TokenError, TokenStore
 if TYPE_CHECKING:
     from dondoc.config.settings import Settings
 
-_LogCapture: Any = apprise.LogCapture  # untyped in Apprise 2.0
 CHANNELS = ("email", "zalo", "zns", "apprise")
 DEFAULT_FROM = "dondoc@localhost"
 _CHAT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
@@ -39,7 +39,8 @@ def apprise_url_for(channel: str, target: str, settings: Settings) -> str:
       ``name=<settings.sender_name>`` is added when the URL names no sender).
     * ``email`` without it: the local outbox in ``settings.outbox_dir`` (one ``.eml`` file).
     * ``zalo`` with ``settings.zalo_bot_token`` set: ``zalo://BOT_ID:SECRET/CHAT_ID`` (plus
-      ``base=`` from ``zalo_api_base``, ``rto``/``cto`` from ``zalo_timeout_seconds``); dondoc's
+      ``base=`` from ``zalo_api_base``, ``rto``/``cto`` from ``zalo_timeout_seconds``, ``rate=``
+      and ``backoff=`` from ``zalo_rate`` and ``zalo_backoff_seconds``); dondoc's
       plugin (``zalo.py``) under Apprise < 2.1, Apprise's own from 2.1.
     * ``zns`` with the app id, secret key and template id set and a refresh token configured or
       stored: ``zns://APP_ID:SECRET@TEMPLATE_ID/PHONE?state=<zns_token_file>...`` (``zns.py``).
@@ -56,7 +57,14 @@ def apprise_url_for(channel: str, target: str, settings: Settings) -> str:
     if channel == "zalo" and settings.zalo_bot_token is not None:
         token = settings.zalo_bot_token.get_secret_value()
         base, timeout = settings.zalo_api_base, settings.zalo_timeout_seconds
-        return zalo_url(token, target, base=base, timeout=timeout)
+        return zalo_url(
+            token,
+            target,
+            base=base,
+            timeout=timeout,
+            rate=settings.zalo_rate,
+            backoff=settings.zalo_backoff_seconds,
+        )
     if channel == "zns" and _zns_configured(settings):
         return _zns_url(target, settings)
     if channel in ("zalo", "zns"):
@@ -90,6 +98,8 @@ def _zns_url(phone: str, settings: Settings) -> str:
         base=settings.zns_api_base,
         oauth=settings.zns_oauth_base,
         timeout=settings.zalo_timeout_seconds,
+        rate=settings.zns_rate,
+        backoff=settings.zalo_backoff_seconds,
     )
 
 
@@ -142,14 +152,13 @@ def sender_url_with_recipient(sender: str, to: str, sender_name: str | None = No
 def load_plugin(url: str) -> tuple[Any, list[str]]:
     """Instantiate the Apprise plugin for ``url`` without printing anything.
     Returns the plugin (``None`` if Apprise cannot use the URL) and what Apprise logged."""
-    with _LogCapture(level=logging.DEBUG, fmt="%(levelname)s|%(message)s") as buffer:
+    with apprise_lines() as captured:
         try:
             plugin = apprise.Apprise.instantiate(url)
         except Exception as exc:  # a plugin that raises despite suppress_exceptions
             logging.getLogger(apprise.LOGGER_NAME).warning("Could not load the URL: %s", exc)
             plugin = None
-        captured = buffer.getvalue()
-    return plugin, [line for line in captured.splitlines() if line.strip()]
+    return plugin, [line for line in captured if line.strip()]
 
 
 def privacy_url(url: str) -> str:

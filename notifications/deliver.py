@@ -19,7 +19,6 @@ A fresh plugin is made for every message: Apprise throttles a reused plugin inst
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 import apprise
 from apprise import AppriseResultStatus, NotifyFormat
 
+from .capture import apprise_lines
 from .channels import load_plugin, problems_of
 from .http_api import Failure
 from .masking import Masker, url_secrets
@@ -37,7 +37,6 @@ from .smtp_tls import install as _defer_smtp_tls
 
 _defer_smtp_tls()
 
-_LogCapture: Any = apprise.LogCapture  # untyped in Apprise 2.0
 MAX_ERROR = 500
 _SMTP_CODE = re.compile(r"\((\d{3}), b['\"]|was refused: (\d{3})")
 _HTTP_CODE = re.compile(r"error code:? (\d{3})|status(?: code)?[:= ]+(\d{3})|\bHTTP (\d{3})", re.I)
@@ -76,18 +75,17 @@ def _deliver(url: str, message: RenderedMessage, mask: Masker) -> DeliveryResult
         return DeliveryResult(False, _clip(mask(f"cannot use the URL: {reason}")), False)
     mask.add(url_secrets(url, str(plugin.url(privacy=True))))
     body, body_format, title = payload_for(plugin, message)
-    with _LogCapture(level=logging.DEBUG, fmt="%(levelname)s|%(message)s") as buffer:
+    with apprise_lines() as captured:
         sender = apprise.Apprise()
         sender.add(plugin)
         result = sender.notify(body=body, title=title, body_format=body_format)
-        captured = buffer.getvalue()
     mask.add(_plugin_secrets(plugin))
     if result:
         return DeliveryResult(ok=True, error=None, transient=False)
     failures = getattr(plugin, "failures", None)
     if isinstance(failures, list) and failures and all(isinstance(f, Failure) for f in failures):
         return _from_failures(str(plugin.service_name), failures, mask)
-    text = _failure_text(captured.splitlines()) or f"Apprise reported {result.status.name}"
+    text = _failure_text(captured) or f"Apprise reported {result.status.name}"
     transient = result.status == AppriseResultStatus.TIMEOUT or is_transient(text)
     return DeliveryResult(
         ok=False, error=_clip(mask(f"{plugin.service_name}: {text}")), transient=transient

@@ -53,6 +53,7 @@ class Reply:
     status: int | None
     payload: dict[str, Any] | None
     error: str | None = None  # a timeout or connection failure, masked
+    retry_after: str | None = None  # the Retry-After header, as sent (a 429 may carry one)
 
     @property
     def http_transient(self) -> bool:
@@ -100,7 +101,11 @@ def post(
         payload = response.json()
     except ValueError:
         payload = None
-    return Reply(response.status_code, payload if isinstance(payload, dict) else None)
+    return Reply(
+        response.status_code,
+        payload if isinstance(payload, dict) else None,
+        retry_after=response.headers.get("Retry-After"),
+    )
 
 
 def describe(reply: Reply) -> str:

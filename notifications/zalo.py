@@ -3,12 +3,16 @@
 URL (the form of Apprise 2.1+'s built-in plugin; the bot token is ``BOT_ID:SECRET``)::
 
     zalo://BOT_ID:SECRET/CHAT_ID[/CHAT_ID...][?to=CHAT_ID,...][&base=URL][&rto=S&cto=S]
+        [&rate=N][&backoff=S]
 
 * ``base``: the API base, default ``https://bot-api.zaloplatforms.com`` (tests, or an office
   behind a proxy). Apprise 2.1+'s own plugin ignores it.
 * ``rto`` / ``cto``: Apprise's standard read / connect timeouts in seconds (default 4). Not
   ``to=``: in Apprise ``to=`` adds targets, and the built-in plugin would read a timeout there
   as a chat id.
+* ``rate``: requests per second at most, shared by every thread of the process (one pacer per
+  bot); ``backoff``: the first wait after an HTTP 429 without ``Retry-After`` (``pacing``).
+  Apprise 2.1+'s own plugin ignores both.
 
 Each chat id gets ``POST {base}/bot{TOKEN}/sendMessage`` with JSON ``{chat_id, text}`` (text at
 most 2000 characters: dondoc sends ``RenderedMessage.compact``); the reply is ``{"ok": true}`` or
@@ -33,6 +37,7 @@ from apprise.plugins.base import NotifyBase
 
 from .http_api import Failure, Reply, api_base, install_log_redaction, post, redact, shown_base
 from .masking import MASK
+from .pacing import pacing_from, pacing_params, send_paced
 
 _NotifyBase: Any = NotifyBase
 _Improperly: Any = apprise.exception.AppriseImproperlyConfigured
@@ -50,11 +55,17 @@ install_log_redaction()
 
 
 def zalo_url(
-    token: str, chat_id: str, *, base: str | None = None, timeout: float | None = None
+    token: str,
+    chat_id: str,
+    *,
+    base: str | None = None,
+    timeout: float | None = None,
+    rate: float | None = None,
+    backoff: float | None = None,
 ) -> str:
     """The ``zalo://`` URL that sends to one chat."""
     bot_id, _, secret = token.strip().partition(":")
-    params: dict[str, str] = {}
+    params = pacing_params(rate, backoff)
     if base:
         params["base"] = base
     if timeout:
@@ -108,6 +119,8 @@ class NotifyZaloBot(_NotifyBase):  # type: ignore[misc]
         NotifyBase.template_args,
         to={"alias_of": "targets"},
         base={"name": "API Base URL", "type": "string"},
+        rate={"name": "Requests Per Second", "type": "float"},
+        backoff={"name": "First Wait After HTTP 429", "type": "float"},
     )
 
     def __init__(
@@ -115,6 +128,8 @@ class NotifyZaloBot(_NotifyBase):  # type: ignore[misc]
         bot_token: str | None = None,
         targets: list[str] | None = None,
         base: str | None = None,
+        rate: str | None = None,
+        backoff: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -129,6 +144,10 @@ class NotifyZaloBot(_NotifyBase):  # type: ignore[misc]
             self.base = api_base(base, DEFAULT_BASE)
         except ValueError as exc:
             self._refuse(f"Invalid Zalo base= parameter: {exc}.")
+        try:
+            self.pacing = pacing_from((SCHEMA, token.partition(":")[0]), rate, backoff)
+        except ValueError as exc:
+            self._refuse(f"Invalid Zalo pacing: {exc}.")
         self.failures: list[Failure] = []
 
     def _refuse(self, message: str) -> NoReturn:
@@ -154,12 +173,15 @@ class NotifyZaloBot(_NotifyBase):  # type: ignore[misc]
         if not _CHAT_ID.match(chat):
             reason = f"chat {chat!r} is not a Zalo chat id"
             return Failure(chat, reason, transient=False, permanent_target=True)
-        reply = post(
-            f"{self.base}/bot{self.bot_token}/sendMessage",
-            secrets=self.secret_values(),
-            timeout=self.request_timeout,
-            verify=self.verify_certificate,
-            json_body={"chat_id": chat, "text": text},
+        reply = send_paced(
+            lambda: post(
+                f"{self.base}/bot{self.bot_token}/sendMessage",
+                secrets=self.secret_values(),
+                timeout=self.request_timeout,
+                verify=self.verify_certificate,
+                json_body={"chat_id": chat, "text": text},
+            ),
+            self.pacing,
         )
         failure = classify(chat, reply)
         if failure is None:
@@ -206,6 +228,8 @@ class NotifyZaloBot(_NotifyBase):  # type: ignore[misc]
         query = results["qsd"]
         results["targets"] = entries + _NotifyBase.parse_list(query.get("to", ""))
         results["base"] = query.get("base") or None
+        results["rate"] = query.get("rate") or None
+        results["backoff"] = query.get("backoff") or None
         return results
 
 

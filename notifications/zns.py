@@ -4,12 +4,13 @@ message to a phone number.
 URL::
 
     zns://APP_ID:SECRET_KEY@TEMPLATE_ID/PHONE[/PHONE...]?state=/ABS/zns_tokens.json
-        [&refresh_token=SEED][&base=URL][&oauth=URL][&rto=S&cto=S]
+        [&refresh_token=SEED][&base=URL][&oauth=URL][&rto=S&cto=S][&rate=N][&backoff=S]
 
 * ``PHONE``: ``84XXXXXXXXX``; ``state``: the token store file (``zns_tokens``);
   ``refresh_token``: the seed used when the store holds none (``DONDOC_ZNS_REFRESH_TOKEN``);
 * ``base``: default ``https://business.openapi.zalo.me``; ``oauth``: default
-  ``https://oauth.zaloapp.com``; ``rto`` / ``cto``: Apprise's read / connect timeouts.
+  ``https://oauth.zaloapp.com``; ``rto`` / ``cto``: Apprise's read / connect timeouts;
+  ``rate`` / ``backoff``: requests per second per app, first wait after a 429 (``pacing``).
 
 The body is the template data as a JSON object (``deliver()`` sends
 ``RenderedMessage.template_data``, see ``zns_data``); the title is ignored. The HTTP calls and
@@ -29,8 +30,9 @@ import apprise.exception
 from apprise import NotificationManager, NotifyFormat
 from apprise.plugins.base import NotifyBase
 
-from .http_api import Failure, api_base, redact, shown_base, to_json_object
+from .http_api import Failure, Reply, api_base, redact, shown_base, to_json_object
 from .masking import MASK
+from .pacing import pacing_from, pacing_params, send_paced
 from .zns_api import BAD_TOKEN, DEFAULT_BASE, DEFAULT_OAUTH, ZnsClient, classify
 from .zns_tokens import TokenError, Tokens, TokenStore
 
@@ -53,9 +55,11 @@ def zns_url(
     base: str | None = None,
     oauth: str | None = None,
     timeout: float | None = None,
+    rate: float | None = None,
+    backoff: float | None = None,
 ) -> str:
     """The ``zns://`` URL that sends one template message to ``phone``."""
-    params = {"state": str(Path(state).expanduser().absolute())}
+    params = {"state": str(Path(state).expanduser().absolute()), **pacing_params(rate, backoff)}
     for key, value in (("refresh_token", refresh_token), ("base", base), ("oauth", oauth)):
         if value:
             params[key] = value
@@ -94,6 +98,8 @@ class NotifyZNS(_NotifyBase):  # type: ignore[misc]
         refresh_token={"name": "Refresh Token", "type": "string", "private": True},
         base={"name": "API Base URL", "type": "string"},
         oauth={"name": "OAuth Base URL", "type": "string"},
+        rate={"name": "Requests Per Second", "type": "float"},
+        backoff={"name": "First Wait After HTTP 429", "type": "float"},
     )
 
     def __init__(
@@ -106,6 +112,8 @@ class NotifyZNS(_NotifyBase):  # type: ignore[misc]
         refresh_token: str | None = None,
         base: str | None = None,
         oauth: str | None = None,
+        rate: str | None = None,
+        backoff: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -124,8 +132,9 @@ class NotifyZNS(_NotifyBase):  # type: ignore[misc]
         try:
             self.base = api_base(base, DEFAULT_BASE)
             self.oauth = api_base(oauth, DEFAULT_OAUTH)
+            self.pacing = pacing_from((SCHEMA, self.zns_app_id), rate, backoff)
         except ValueError as exc:
-            self._refuse(f"Invalid ZNS base= or oauth= parameter: {exc}.")
+            self._refuse(f"Invalid ZNS base=, oauth=, rate= or backoff= parameter: {exc}.")
         self.failures: list[Failure] = []
         self._seen: set[str] = set()
         self.client = ZnsClient(
@@ -168,11 +177,11 @@ class NotifyZNS(_NotifyBase):  # type: ignore[misc]
             return Failure(phone, reason, transient=False, permanent_target=True)
         try:
             tokens = self._known(self.token_store.access_token(self._exchange))
-            reply = self.client.send_template(tokens.access_token or "", phone, data)
+            reply = self._send(tokens, phone, data)
             if reply.payload is not None and reply.payload.get("error") == BAD_TOKEN:
                 self.logger.info("ZNS refused the access token (-124); refreshing it.")
                 tokens = self._known(self.token_store.refresh(self._exchange, tokens.access_token))
-                reply = self.client.send_template(tokens.access_token or "", phone, data)
+                reply = self._send(tokens, phone, data)
         except TokenError as exc:
             reason = redact(f"phone {phone}: {exc.reason}", self.secret_values())
             return Failure(phone, reason, transient=exc.transient)
@@ -181,6 +190,10 @@ class NotifyZNS(_NotifyBase):  # type: ignore[misc]
             return None
         reason = redact(failure.reason, self.secret_values())
         return Failure(phone, reason, failure.transient, failure.permanent_target)
+
+    def _send(self, tokens: Tokens, phone: str, data: dict[str, Any]) -> Reply:
+        token = tokens.access_token or ""
+        return send_paced(lambda: self.client.send_template(token, phone, data), self.pacing)
 
     def _known(self, tokens: Tokens) -> Tokens:
         """``tokens``, remembered among the values to mask."""
@@ -231,7 +244,7 @@ class NotifyZNS(_NotifyBase):  # type: ignore[misc]
         results["targets"] = _NotifyBase.split_path(results["fullpath"]) + _NotifyBase.parse_list(
             query.get("to", "")
         )
-        for key in ("state", "refresh_token", "base", "oauth"):
+        for key in ("state", "refresh_token", "base", "oauth", "rate", "backoff"):
             results[key] = query.get(key) or None
         return results
 

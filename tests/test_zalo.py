@@ -172,7 +172,6 @@ def test_zalo_refusals_are_permanent(
 @pytest.mark.parametrize(
     ("status", "body"),
     [
-        (429, {"ok": False, "error_code": 429, "description": "Too Many Requests"}),
         (500, {"ok": False, "error_code": 500, "description": f"oops {TOKEN}"}),
         (502, "<html>Bad Gateway</html>"),
     ],
@@ -238,9 +237,10 @@ def test_one_failing_chat_does_not_stop_the_others(api: HTTPServer) -> None:
 def test_zalo_url_forms_and_privacy(tmp_path: Path, api: HTTPServer) -> None:
     conf = settings(tmp_path, api, zalo_api_base=None, zalo_timeout_seconds=None)
     url = apprise_url_for("zalo", CHAT, conf)
-    assert url == f"zalo://{BOT_ID}:{BOT_SECRET}/{CHAT}"
+    assert url == f"zalo://{BOT_ID}:{BOT_SECRET}/{CHAT}?rate=5&backoff=1"
     plugin = apprise.Apprise.instantiate(url)
     assert plugin.base == "https://bot-api.zaloplatforms.com" and plugin.targets == [CHAT]
+    assert plugin.pacing.pacer.interval == 0.2 and plugin.pacing.backoff == 1
     proxied = apprise_url_for("zalo", CHAT, settings(tmp_path, api, zalo_timeout_seconds=1.5))
     assert "base=http%3A%2F%2F127.0.0.1" in proxied and "rto=1.5" in proxied
     shown = privacy_url(proxied)

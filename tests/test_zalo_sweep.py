@@ -4,9 +4,11 @@ the Zalo Bot Platform), failures are retried or flagged, and the token never lea
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from dondoc.config.settings import Settings
 from dondoc.context import make_context
 from dondoc.db import engine_for, transaction
 from dondoc.models import Contact, Notification, metadata
+from dondoc.notifications.pacing import RETRIES
 from dondoc.service import import_contacts_file, init
 from dondoc.tracking.sweep import run_sweep
 
@@ -37,9 +40,10 @@ class ZaloStub:
 
     def __call__(self, request: Request) -> Response:
         body = json.loads(request.get_data(as_text=True))
-        self.posts.append({"path": request.path, **body})
+        self.posts.append({"path": request.path, "at": time.monotonic(), **body})
         status, reply = self.behaviour.get(body["chat_id"], (200, {"ok": True, "result": {}}))
-        return Response(json.dumps(reply), status=status, content_type="application/json")
+        headers = {"Retry-After": "0"} if status == 429 else {}
+        return Response(json.dumps(reply), status, headers, content_type="application/json")
 
 
 @pytest.fixture
@@ -120,6 +124,27 @@ def test_a_server_error_today_is_delivered_by_a_later_sweep(
     later = _sweep(settings, T14 + dt.timedelta(minutes=15))
     assert later.delivery.sent == 1
     assert [p["chat_id"] for p in zalo.posts].count("chat-hcm") == 2
+    with transaction(engine_for(settings)) as session:
+        statuses = set(session.execute(select(Notification.status)).scalars())
+    assert statuses == {"sent"}
+
+
+def test_a_throttled_chat_waits_for_the_next_sweep_and_the_rate_holds_across_workers(
+    settings: Settings, zalo: ZaloStub
+) -> None:
+    fast = settings.model_copy(update={"zalo_rate": 20, "delivery_workers_zalo": 3})
+    zalo.behaviour["chat-hcm"] = (429, {"ok": False, "error_code": 429, "description": "slow"})
+    first = _sweep(fast, T14)
+    assert first.delivery.sent == 2 and first.delivery.failed == 1
+    assert [p["chat_id"] for p in zalo.posts].count("chat-hcm") == 1 + RETRIES
+    starts = sorted(p["at"] for p in zalo.posts)
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.05 * 0.5
+    assert starts[-1] - starts[0] >= (len(starts) - 1) * 0.05 * 0.9  # 20 a second at most
+    zalo.behaviour.pop("chat-hcm")
+    later = _sweep(fast, T14 + dt.timedelta(minutes=15))
+    assert later.delivery.sent == 1 and later.delivery.messages == 1
+    delivered = [p["chat_id"] for p in zalo.posts if p["chat_id"] != "chat-hcm"]
+    assert sorted(delivered) == ["chat-hanoi", "chat-unknown"]  # nobody twice
     with transaction(engine_for(settings)) as session:
         statuses = set(session.execute(select(Notification.status)).scalars())
     assert statuses == {"sent"}

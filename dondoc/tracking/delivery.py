@@ -2,17 +2,18 @@
 before its message goes out (task still open, claim still held), send, record.
 
 A report recorded during a sweep stops every message not yet handed to the channel: at most
-the one message per sender already in flight still arrives (docs: delivery guarantees)."""
+the one message per sender already in flight still arrives (docs: delivery guarantees). A
+sweeper runs several senders per channel at once (``delivery_workers``)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
@@ -20,20 +21,20 @@ from sqlmodel import col
 
 from dondoc.context import RunContext
 from dondoc.db import transaction
-from dondoc.models import Event, Notification
+from dondoc.models import Notification
 from dondoc.notifications.channels import apprise_url_for, configured_secrets
-from dondoc.notifications.deliver import DeliveryResult, deliver
+from dondoc.notifications.deliver import deliver
 from dondoc.notifications.render import render_message
 from dondoc.tracking.delivery_claims import (
     LEASE,
     claim,
     hand_back,
     release_expired,
-    settle,
     start_delivering,
 )
+from dondoc.tracking.delivery_record import DeliveryTally, events_of, record
 from dondoc.tracking.delivery_rows import ClaimedRow, claimed_rows, message_context
-from dondoc.tracking.flagging import display_target, flag_contact
+from dondoc.tracking.delivery_workers import Counter, run_pools
 
 __all__ = [
     "LEASE",
@@ -41,6 +42,7 @@ __all__ = [
     "Progress",
     "SweepClock",
     "deliver_queued",
+    "record",
     "reporting_progress",
 ]
 
@@ -62,16 +64,6 @@ def reporting_progress(progress: Progress) -> Iterator[None]:
         _PROGRESS.reset(token)
 
 
-@dataclass
-class DeliveryTally:
-    sent: int = 0
-    failed: int = 0
-    given_up: int = 0
-    cancelled: int = 0
-    messages: int = 0
-    recipients: list[str] = field(default_factory=list)
-
-
 class SweepClock:
     """The sweep's ``now`` moved on by the real time elapsed since it started. Leases are
     compared between sweepers, and a slow SMTP server spends real seconds, so a lease must
@@ -84,12 +76,15 @@ class SweepClock:
         return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
 
 
-def claim_batch(engine: Engine, ctx: RunContext, now: dt.datetime) -> str | None:
+def claim_batch(
+    engine: Engine, ctx: RunContext, now: dt.datetime, channel: str | None = None
+) -> str | None:
     """One transaction: release leases that ran out, then claim up to ``claim_batch``
-    recipients (a token; "" if another sweeper won them; None when nothing is due)."""
+    recipients (of ``channel`` if given; a token; "" if another sender won them; None when
+    nothing is due)."""
     with transaction(engine) as session:
         release_expired(session=session, now=now)
-        return claim(session=session, now=now, limit=ctx.settings.claim_batch)
+        return claim(session=session, now=now, limit=ctx.settings.claim_batch, channel=channel)
 
 
 def claimed_by_recipient(engine: Engine, token: str) -> list[list[ClaimedRow]]:
@@ -116,23 +111,58 @@ def deliver_queued(
     clock: SweepClock | None = None,
     progress: Progress | None = None,
 ) -> DeliveryTally:
-    """Send everything due, a small claim at a time, until nothing is left to claim.
-    ``progress`` (or the one of ``reporting_progress``) is told after each recipient."""
-    tally = DeliveryTally()
+    """Send everything due, a small claim at a time, until nothing is left to claim, over
+    ``delivery_workers_<channel>`` senders per channel at once. ``progress`` (or the one of
+    ``reporting_progress``) is told after each recipient."""
     now = clock or SweepClock(ctx.now)
     report = progress or _PROGRESS.get()
-    expected, done = (due_recipients(engine, now()) if report else 0), 0
-    while (token := claim_batch(engine, ctx, now())) is not None:
+    counter = Counter(report, due_recipients(engine, now()) if report else 0)
+    tallies: list[DeliveryTally] = []
+
+    def worker(channel: str, stop: threading.Event) -> None:
+        tally = DeliveryTally()
+        tallies.append(tally)
+        drain(engine, ctx, now, channel, tally, counter, stop)
+
+    run_pools(engine, ctx.settings, worker)
+    return _merged(tallies)
+
+
+def drain(
+    engine: Engine,
+    ctx: RunContext,
+    now: SweepClock,
+    channel: str,
+    tally: DeliveryTally,
+    counter: Counter,
+    stop: threading.Event,
+) -> None:
+    """One sender's loop: claim a batch of ``channel``, send to each recipient, hand back
+    what is left; until nothing is due or ``stop`` is set."""
+    while not stop.is_set() and (token := claim_batch(engine, ctx, now(), channel)) is not None:
         if not token:
-            continue  # another sweeper won this batch; look for the next one
-        for rows in claimed_by_recipient(engine, token):
-            send_to_recipient(engine, ctx, token, rows, now(), tally)
-            if report:
-                done += 1
-                report(done, max(expected, done))
-        with transaction(engine) as session:
-            hand_back(session=session, token=token)
-    return tally
+            continue  # another sender won this batch; look for the next one
+        try:
+            for rows in claimed_by_recipient(engine, token):
+                if stop.is_set():
+                    break
+                send_to_recipient(engine, ctx, token, rows, now(), tally)
+                counter.step()
+        finally:
+            with transaction(engine) as session:
+                hand_back(session=session, token=token)
+
+
+def _merged(tallies: list[DeliveryTally]) -> DeliveryTally:
+    total = DeliveryTally()
+    for t in tallies:
+        total.sent += t.sent
+        total.failed += t.failed
+        total.given_up += t.given_up
+        total.cancelled += t.cancelled
+        total.messages += t.messages
+        total.recipients.extend(t.recipients)
+    return total
 
 
 def send_to_recipient(
@@ -171,67 +201,6 @@ def start_sending(
             session=session, token=token, ids=[r.notification.id or 0 for r in rows], now=now
         )
         gone = [r for r in rows if r.notification.id in set(cancelled)]
-        session.add_all(_events(ctx, gone, "cancelled", None))
+        session.add_all(events_of(ctx, gone, "cancelled", None))
     tally.cancelled += len(gone)
     return [r for r in rows if r.notification.id in set(live)]
-
-
-def record(
-    engine: Engine,
-    ctx: RunContext,
-    token: str,
-    rows: list[ClaimedRow],
-    result: DeliveryResult,
-    tally: DeliveryTally,
-) -> None:
-    tally.messages += 1
-    tally.recipients.append(display_target(rows[0].contact))
-    if result.ok:
-        _finish(engine, ctx, token, rows, "sent", None)
-        tally.sent += len(rows)
-        return
-    attempts = rows[0].notification.attempts + 1
-    if result.transient and attempts < ctx.settings.max_attempts:
-        backoff = dt.timedelta(seconds=ctx.settings.retry_base_seconds * 2 ** (attempts - 1))
-        _finish(engine, ctx, token, rows, "queued", result.error, retry_at=ctx.now + backoff)
-        tally.failed += len(rows)
-    else:
-        _finish(engine, ctx, token, rows, "given_up", result.error)
-        tally.given_up += len(rows)
-        if result.permanent_target:
-            flag_contact(engine, ctx, rows[0].contact, rows[0].agency, result.error or "")
-
-
-def _finish(
-    engine: Engine,
-    ctx: RunContext,
-    token: str,
-    rows: list[ClaimedRow],
-    status: str,
-    error: str | None,
-    retry_at: dt.datetime | None = None,
-) -> None:
-    values: dict[str, object] = {"status": status, "attempts": Notification.attempts + 1}
-    values["last_error"] = error
-    if status == "sent":
-        values["sent_at"] = ctx.now
-    if retry_at is not None:
-        values["next_attempt_at"] = retry_at
-    ids = [r.notification.id or 0 for r in rows]
-    with transaction(engine) as session:
-        settle(session=session, token=token, ids=ids, values=values)
-        session.add_all(_events(ctx, rows, status, error))
-
-
-def _events(ctx: RunContext, rows: list[ClaimedRow], status: str, error: str | None) -> list[Event]:
-    return [
-        Event(
-            at=ctx.now,
-            kind=f"notification_{status}",
-            task_id=r.task.id,
-            agency_id=r.agency.id,
-            detail=f"{r.notification.stage} → {r.contact.channel}:{display_target(r.contact)}"
-            + (f" ({error})" if error else ""),
-        )
-        for r in rows
-    ]

@@ -13,12 +13,12 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import Exists, and_, exists, select, update
+from sqlalchemy import ColumnElement, Exists, Select, and_, exists, select, update
 from sqlmodel import Session, col
 
 from dondoc.db import rows_affected
 from dondoc.engine.deadlines import OPEN_STATUSES
-from dondoc.models import Notification, Task
+from dondoc.models import Contact, Notification, Task
 
 LEASE = dt.timedelta(minutes=10)
 HELD = ("sending", "delivering")
@@ -27,31 +27,48 @@ _N = Notification
 
 def release_expired(*, session: Session, now: dt.datetime) -> int:
     """Hand back every claim whose lease ran out (a sweeper that died) to the queue."""
+    expired = and_(col(_N.status).in_(HELD), col(_N.claimed_until) < now)
     released = session.execute(
         update(_N)
-        .where(col(_N.status).in_(HELD), col(_N.claimed_until) < now)
+        .where(col(_N.id).in_(_locked(expired, skip=True)), expired)
         .values(status="queued", claim_token=None, claimed_until=None)
     )
     return rows_affected(released)
 
 
-def claim(*, session: Session, now: dt.datetime, limit: int) -> str | None:
-    """Claim every due row of up to ``limit`` recipients; the token, "" when another sweeper
-    won them all, None when nothing is due. The ``status = 'queued'`` condition of the UPDATE
-    decides who wins, so two sweepers never hold the same row."""
+def claim(
+    *, session: Session, now: dt.datetime, limit: int, channel: str | None = None
+) -> str | None:
+    """Claim every due row of up to ``limit`` recipients (of ``channel`` if given); the token,
+    "" when another sender won them all, None when nothing is due. The ``status = 'queued'``
+    condition of the UPDATE decides who wins, so two senders never hold the same row."""
     token = uuid.uuid4().hex
     due = and_(col(_N.status) == "queued", col(_N.next_attempt_at) <= now)
-    contact_ids = list(
-        session.execute(select(col(_N.contact_id)).where(due).distinct().limit(limit)).scalars()
-    )
+    pick = select(col(_N.contact_id)).where(due)
+    if channel is not None:
+        on_channel = exists().where(
+            col(Contact.id) == col(_N.contact_id), col(Contact.channel) == channel
+        )
+        pick = pick.where(on_channel)
+    contact_ids = list(session.execute(pick.distinct().limit(limit)).scalars())
     if not contact_ids:
         return None
+    mine = and_(due, col(_N.contact_id).in_(contact_ids))
     won = session.execute(
         update(_N)
-        .where(due, col(_N.contact_id).in_(contact_ids))
+        .where(col(_N.id).in_(_locked(mine, skip=False)), mine)
         .values(status="sending", claim_token=token, claimed_until=now + LEASE)
     )
     return token if rows_affected(won) else ""
+
+
+def _locked(condition: ColumnElement[bool], *, skip: bool) -> Select[int | None]:
+    """The ids of the rows matching ``condition``, locked in id order (PostgreSQL; SQLite has
+    one writer at a time). Several senders update overlapping rows at once; taking the locks
+    in one order means they wait for each other and never deadlock. ``skip``: leave rows
+    another sender has locked (releasing expired claims can wait for the next batch)."""
+    query = select(col(_N.id)).where(condition).order_by(col(_N.id))
+    return query.with_for_update(skip_locked=skip)
 
 
 def _task_open() -> Exists:
