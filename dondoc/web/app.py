@@ -127,3 +127,10 @@ def create_app(settings: Settings | None = None, secret: str | None = None) -> A
         app, signing_secret=secret, always_protect=_EveryPath(), cookie_samesite="Lax"
     )
     return SecurityHeaders(protected)
+
+
+def app_from_environment() -> ASGIApp:
+    """The app of one uvicorn worker process (``dondoc web --workers N`` imports it by name):
+    the settings come from the environment and .env, as the parent read them; the secret from
+    DONDOC_WEB_SECRET or data/web_secret, which the parent has made before starting workers."""
+    return create_app(get_settings())

@@ -117,6 +117,8 @@ TEMPLATES.filters["period"] = period_text
 TEMPLATES.filters["channel"] = lambda channel: CHANNELS_VI.get(channel, channel)
 TEMPLATES.filters["delivery"] = lambda status: NOTIFICATION_VI.get(status, status)
 TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI
+# Statuses an undated task is shown apart in ("Không có thời hạn"), as _badge.html does.
+TEMPLATES.globals["OPEN_STATUSES"] = ("pending", "due_soon")
 
 
 def fold(text: str | None) -> str:
