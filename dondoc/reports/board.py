@@ -16,6 +16,7 @@ from dondoc.engine.rules import cutoff_window_of
 from dondoc.models import Agency, Document, Notification, Obligation, Submission, Task
 
 Q = TypeVar("Q", bound=Select[Any])
+Value = str | BindParameter[str]
 Window = tuple[tuple[dt.date, dt.date] | None, str | None]  # a cut-off window and its text
 
 STATUS_LABELS_VI = {
@@ -97,7 +98,7 @@ def _statement(shape: tuple[bool, ...]) -> Select[Any]:
         bindparam(name) if on else None
         for name, on in zip(("directive", "period", "obligation", "agency"), shape, strict=True)
     )
-    wanted = _filtered(select(col(Task.id)), directive, period, obligation, agency)
+    wanted = filtered(select(col(Task.id)), directive, period, obligation, agency)
     state = col(Notification.status)
     # Only the messages of the tasks shown: a GROUP BY over the whole outbox would cost a page
     # of 100 rows a scan of every message ever sent.
@@ -144,17 +145,18 @@ def _statement(shape: tuple[bool, ...]) -> Select[Any]:
         .outerjoin(sent, sent.c.task_id == col(Task.id))
         .order_by(col(Document.number), col(Obligation.code), col(Task.period), col(Agency.code))
     )
-    return _filtered(query, directive, period, obligation, agency)
+    return filtered(query, directive, period, obligation, agency)
 
 
-def _filtered(
+def filtered(
     query: Q,
-    directive: BindParameter[str] | None,
-    period: BindParameter[str] | None,
-    obligation: BindParameter[str] | None,
-    agency: BindParameter[str] | None,
+    directive: Value | None,
+    period: Value | None,
+    obligation: Value | None,
+    agency: Value | None = None,
 ) -> Q:
-    """``query`` over tasks narrowed by directive number, period, obligation code and holder."""
+    """``query`` over tasks narrowed by directive number, period, obligation code and holder
+    (each a value, or a bound parameter of a statement built once)."""
     if period is not None:
         query = query.where(col(Task.period) == period)
     if directive is not None or obligation is not None:
