@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import anyio.to_thread
-
 from sqlalchemy import bindparam, select
 from sqlmodel import col
 from starlette.requests import Request
