@@ -447,6 +447,33 @@ def test_the_csv_link_gives_the_same_view(client: TestClient) -> None:
     assert len(lines) == 3 and all(line.startswith("79,") for line in lines[1:])
 
 
+def test_too_many_tasks_ask_for_a_directive_and_period_with_links(db_url: str, clock: None) -> None:
+    from dondoc.config.settings import Settings
+    from dondoc.web.app import create_app
+
+    app = create_app(Settings(database_url=db_url), secret="s" * 48, row_cap=60)
+    client = TestClient(app, base_url="http://127.0.0.1:8080", follow_redirects=False)
+    login(client)
+    every = client.get("/bang-theo-doi").text
+    assert "Có hơn 60 nhiệm vụ phù hợp" in every and board_agencies(every) == []
+    assert "Tải CSV" not in every
+    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg">24/CT-TTg</a>' in every
+    one = client.get("/bang-theo-doi?directive=24/CT-TTg").text
+    assert "Vui lòng chọn kỳ báo cáo" in one
+    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg&amp;period=2026">Kỳ 2026</a>' in one
+    narrow = "/bang-theo-doi?directive=24/CT-TTg&period=2026&obligation=annual-report"
+    assert len(board_agencies(client.get(narrow).text)) == 50
+
+
+def test_overview_leaves_periods_due_over_a_year_ago_to_the_board(db_url: str) -> None:
+    with time_machine.travel(dt.datetime(2028, 6, 1, 10, 0, tzinfo=HCM), tick=True):
+        client = make_client(db_url)
+        login(client)
+        html = client.get("/").text
+    assert "24/CT-TTg · kỳ 2027" in html and "24/CT-TTg · kỳ 2026" not in html
+    assert "Các kỳ có hạn trước ngày 02/06/2027 không hiện ở đây" in html
+
+
 def test_overview_counts_by_status_and_links_to_the_board(client: TestClient) -> None:
     login(client)
     html = client.get("/").text

@@ -6,7 +6,17 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Row, ScalarSelect, Select, bindparam, case, func, select
+from sqlalchemy import (
+    BindParameter,
+    Row,
+    ScalarSelect,
+    Select,
+    String,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlmodel import Session, SQLModel, col
 
 from dondoc.engine.cutoff import window_vi
@@ -15,7 +25,7 @@ from dondoc.engine.lineage import inherited_from, name_at, task_day
 from dondoc.engine.rules import cutoff_window_of
 from dondoc.models import Agency, Document, Notification, Obligation, Submission, Task
 
-Q = TypeVar("Q", bound=Select[Any])
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 Value = str | BindParameter[str]
 Window = tuple[tuple[dt.date, dt.date] | None, str | None]  # a cut-off window and its text
 
@@ -71,12 +81,16 @@ def board_rows(
     period: str | None = None,
     obligation: str | None = None,
     agency: str | None = None,
+    limit: int | None = None,
 ) -> list[BoardRow]:
     """The board, filtered by directive number, period, obligation code and the code of the
-    agency that holds the tasks (its own and those it took over)."""
+    agency that holds the tasks (its own and those it took over); its first ``limit`` rows."""
     given = {"directive": directive, "period": period, "obligation": obligation, "agency": agency}
     shape = tuple(bool(v) for v in given.values())
-    found = list(session.execute(_statement(shape), {k: v for k, v in given.items() if v}))
+    statement = _statement(shape)
+    if limit is not None:
+        statement = statement.limit(limit)
+    found = list(session.execute(statement, {k: v for k, v in given.items() if v}))
     if not found:
         return []
     # The few obligations of the page, read once rather than joined to each of its rows.
@@ -91,13 +105,14 @@ def board_rows(
 
 
 @lru_cache(maxsize=16)
-def _statement(shape: tuple[bool, ...]) -> Select[Any]:
+def _statement(shape: tuple[bool, ...]) -> Select[*tuple[Any, ...]]:
     """The board's one query for a filter shape (which filters are given), built once: plain
     columns, no ORM entities (loading 100 Task and Agency objects was most of a page's CPU)."""
-    directive, period, obligation, agency = (
-        bindparam(name) if on else None
+    given: list[BindParameter[str] | None] = [
+        bindparam(name, type_=String) if on else None
         for name, on in zip(("directive", "period", "obligation", "agency"), shape, strict=True)
-    )
+    ]
+    directive, period, obligation, agency = given
     wanted = filtered(select(col(Task.id)), directive, period, obligation, agency)
     state = col(Notification.status)
     # Only the messages of the tasks shown: a GROUP BY over the whole outbox would cost a page
@@ -116,7 +131,7 @@ def _statement(shape: tuple[bool, ...]) -> Select[Any]:
         .subquery()
     )
     live = select(Submission).where(col(Submission.withdrawn_at).is_(None)).subquery()
-    query = (
+    query: Select[*tuple[Any, ...]] = (
         select(
             col(Task.id).label("task_id"),
             col(Task.obligation_id),

@@ -80,9 +80,9 @@ def _still_valid(scope: Scope) -> bool:
     if not isinstance(user, dict) or not user.get("name"):
         return False
     settings = scope["app"].state.settings
-    # One indexed lookup of two columns on a bare connection (no ORM session, no transaction
-    # to commit): it runs on every request.
-    with engine_for(settings).connect() as conn:
+    # One indexed lookup of two columns on a bare connection in autocommit (no ORM session, no
+    # BEGIN or ROLLBACK round trip): it runs on every request.
+    with engine_for(settings).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         found = conn.execute(_ACCOUNT, {"name": str(user["name"])}).first()
     if found is None:
         return False

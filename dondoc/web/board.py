@@ -17,8 +17,8 @@ from starlette.routing import Route
 from dondoc.models import Agency, Document, Obligation, Task
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
 from dondoc.reports.board_format import render_board
-from dondoc.web.board_query import ROW_CAP, filter_options, too_many
-from dondoc.web.common import db, fold, render
+from dondoc.web.board_query import filter_options, too_many
+from dondoc.web.common import fold, read_db, render
 
 # Most urgent first: what the coordinator acts on.
 STATUS_ORDER = ("overdue", "due_soon", "pending", "done_late", "done_on_time", "waived")
@@ -49,13 +49,22 @@ def filtered_rows(
     then asks for a directive and period rather than listing them all)."""
     directive = params.get("directive") or None
     period, obligation = params.get("period") or None, params.get("obligation") or None
-    with db(request) as session:
+    cap: int = request.app.state.row_cap
+    with read_db(request) as session:
         options = filter_options(session, directive)
-        if too_many(session, directive, period, obligation):
+        # A directive-period is read at once, at most cap + 1 rows (one round trip less on
+        # the page coordinators use most); anything wider is first counted, up to the cap.
+        if not (directive and period) and too_many(session, cap, directive, period, obligation):
             return None, options
         rows = board_rows(
-            session=session, directive=directive, period=period, obligation=obligation
+            session=session,
+            directive=directive,
+            period=period,
+            obligation=obligation,
+            limit=cap + 1,
         )
+        if len(rows) > cap:
+            return None, options
         groups: dict[str, str] = {}
         if params.get("group"):  # each agency's groups, only when filtering by one
             found = session.execute(select(col(Agency.code), col(Agency.groups))).tuples()
@@ -151,7 +160,7 @@ def board_page(request: Request) -> Response:
         csv_url=f"/bang-theo-doi?{csv_query}",
         lineage=any(r.inherited_from for r in rows),
         capped=found is None,
-        row_cap=f"{ROW_CAP:,}".replace(",", "."),
+        row_cap=f"{request.app.state.row_cap:,}".replace(",", "."),
         narrower=_narrower(params, options),
     )
 

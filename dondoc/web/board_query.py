@@ -3,7 +3,7 @@ whether the filters leave too many tasks to list on one page."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import CompoundSelect, func, literal, null, select, union_all
 from sqlmodel import Session, col
 
 from dondoc.models import Agency, Document, Obligation, Task
@@ -27,7 +27,7 @@ def filter_options(session: Session, directive: str | None) -> dict[str, object]
     if directive:
         chosen = obligations.with_only_columns(col(Obligation.id)).scalar_subquery()
         periods = periods.where(col(Task.obligation_id).in_(chosen))
-    every = union_all(
+    every: CompoundSelect[str, str, str | None] = union_all(
         select(literal("d"), col(Document.number), null()),
         obligations.with_only_columns(literal("o"), col(Obligation.code), col(Obligation.title)),
         select(literal("g"), col(Agency.groups), null()).distinct(),
@@ -46,10 +46,14 @@ def filter_options(session: Session, directive: str | None) -> dict[str, object]
 
 
 def too_many(
-    session: Session, directive: str | None, period: str | None, obligation: str | None
+    session: Session,
+    cap: int,
+    directive: str | None,
+    period: str | None,
+    obligation: str | None,
 ) -> bool:
-    """Whether more than ROW_CAP tasks match: counts at most ROW_CAP + 1 of them, so the
-    answer costs the same at 1M tasks as at 10k."""
-    limited = filtered(select(col(Task.id)), directive, period, obligation).limit(ROW_CAP + 1)
+    """Whether more than ``cap`` tasks match: counts at most cap + 1 of them, so the answer
+    costs the same at 1M tasks as at 10k."""
+    limited = filtered(select(col(Task.id)), directive, period, obligation).limit(cap + 1)
     found = session.execute(select(func.count()).select_from(limited.subquery())).scalar_one()
-    return int(found) > ROW_CAP
+    return int(found) > cap

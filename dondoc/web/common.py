@@ -143,6 +143,19 @@ def db(request: Request) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def read_db(request: Request) -> Iterator[Session]:
+    """A session for a page that only reads: each statement on its own (autocommit), so no
+    BEGIN and COMMIT round trips around the page's few queries; writing through it is a bug."""
+    with (
+        engine_for(settings_of(request))
+        .connect()
+        .execution_options(isolation_level="AUTOCOMMIT") as conn,
+        Session(bind=conn) as session,
+    ):
+        yield session
+
+
 def current_user(request: Request) -> dict[str, str] | None:
     user = request.session.get("user")
     return user if isinstance(user, dict) else None
