@@ -595,9 +595,8 @@ def test_dondoc_web_prints_its_address_first_and_serves_on_loopback(
     env = {**_clean_env(), "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'dondoc.db'}"}
     port = _free_port()
     log = tmp_path / "web.log"
-    proc = _start(
-        [sys.executable, "-m", "dondoc.cli", "web", "--port", str(port)], env, tmp_path, log
-    )
+    command = [sys.executable, "-m", "dondoc.cli", "web", "--port", str(port), "--workers", "2"]
+    proc = _start(command, env, tmp_path, log)
     try:
         got = _wait_for(f"http://127.0.0.1:{port}/dang-nhap", proc, log)
         assert got.status_code == 200 and "<h1>Đăng nhập</h1>" in got.text
@@ -605,6 +604,17 @@ def test_dondoc_web_prints_its_address_first_and_serves_on_loopback(
         first = log.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"Bảng theo dõi: http://127.0.0.1:{port}/"
         assert stat.S_IMODE((tmp_path / "data" / "web_secret").stat().st_mode) == 0o600
+        # Two worker processes, one secret: a session opened on one is good on either.
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as signer:
+            page = signer.get("/dang-nhap").text
+            found = re.search(r'name="csrftoken" value="([^"]+)"', page)
+            assert found
+            data = {"username": "lan", "password": PASSWORD, "csrftoken": found.group(1)}
+            assert signer.post("/dang-nhap", data=data).status_code == 303
+            cookies = signer.cookies
+        for _ in range(6):  # a new connection each: either worker may answer
+            board = httpx.get(f"http://127.0.0.1:{port}/bang-theo-doi", cookies=cookies)
+            assert board.status_code == 200 and 'id="board"' in board.text
     finally:
         _stop(proc)
 
