@@ -65,5 +65,7 @@ def web(
         app = create_app(settings, secret)
         uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
         return
+    from dondoc.cli.web_protocol import NoDelayH11Protocol
+
     uvicorn.run(APP_FACTORY, factory=True, workers=count, host=host, port=port,
-                log_level="warning", proxy_headers=False)  # fmt: skip
+                log_level="warning", proxy_headers=False, http=NoDelayH11Protocol)  # fmt: skip
