@@ -7,7 +7,7 @@ from sqlalchemy import CompoundSelect, func, literal, null, select, union_all
 from sqlmodel import Session, col
 
 from dondoc.models import Agency, Document, Obligation, Task
-from dondoc.reports.board import filtered
+from dondoc.reports.board_sql import filtered
 
 # Above this many tasks the board asks for a directive and period instead of listing them:
 # a page of 2,000 rows is already long; at 1M tasks the unfiltered board would be a million.
