@@ -98,9 +98,12 @@ _LOAD = (
     " WHERE t.obligation_id = :ob",
 )
 
-# The page's rows, as the board reads them: the same columns, joins and filters, no ORM.
+# The page's rows, as the board reads them: the same columns (and the obligation's, which the
+# board reads apart), joins and filters.
 BARE = """
-SELECT t.*, a.*, o.*, d.number, s.received_on, s.document_number, n.sent, n.waiting, n.given_up,
+SELECT t.id, t.obligation_id, t.period, t.due_day, t.status, t.created_at, t.origin_agency_id,
+  a.id, a.code, a.name, a.former_name, a.renamed_on, o.*, d.number, s.received_on,
+  s.document_number, n.sent, n.waiting, n.given_up,
   (SELECT g.last_error FROM notification g WHERE g.task_id = t.id AND g.status = 'given_up'
    ORDER BY g.id DESC LIMIT 1)
 FROM task t JOIN agency a ON a.id = t.agency_id JOIN obligation o ON o.id = t.obligation_id

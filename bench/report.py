@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sqlite3
 from collections.abc import Sequence
@@ -217,13 +218,17 @@ def ms(seconds: float) -> str:
 
 
 def page_section(rows: Sequence[PageRow], clients: int, requests: int) -> str:
+    from dondoc.cli.web import default_workers
+
+    load = " / ".join(f"{n:.1f}" for n in os.getloadavg())  # 1, 5 and 15 minutes
     headers = ["backend", "tasks", "what", "p50 ms", "p95 ms", "req/s", "p95 x bare"]
     title = (
         f"The board page of one directive-period (100 agencies): {clients} concurrent clients,"
         f" {requests} requests after a warm-up ({max(20, requests // 10)} for the overview),"
         f" against a bare SELECT of the page's rows over {clients} psycopg connections; dondoc"
-        " web as the CLI starts it (one uvicorn worker). The '1 client' rows: one request at a"
-        " time, the latency without queueing."
+        f" web as the CLI starts it ({default_workers()} uvicorn worker(s), its default: one per"
+        " CPU). The '1 client' rows: one request at a time, the latency without queueing."
+        f" Load average when printed: {load}."
     )
     return "\n".join([title, table(headers, [c for r in rows for c in r.cells()])])
 

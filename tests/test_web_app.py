@@ -447,6 +447,33 @@ def test_the_csv_link_gives_the_same_view(client: TestClient) -> None:
     assert len(lines) == 3 and all(line.startswith("79,") for line in lines[1:])
 
 
+def test_too_many_tasks_ask_for_a_directive_and_period_with_links(db_url: str, clock: None) -> None:
+    from dondoc.config.settings import Settings
+    from dondoc.web.app import create_app
+
+    app = create_app(Settings(database_url=db_url), secret="s" * 48, row_cap=60)
+    client = TestClient(app, base_url="http://127.0.0.1:8080", follow_redirects=False)
+    login(client)
+    every = client.get("/bang-theo-doi").text
+    assert "Có hơn 60 nhiệm vụ phù hợp" in every and board_agencies(every) == []
+    assert "Tải CSV" not in every
+    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg">24/CT-TTg</a>' in every
+    one = client.get("/bang-theo-doi?directive=24/CT-TTg").text
+    assert "Vui lòng chọn kỳ báo cáo" in one
+    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg&amp;period=2026">Kỳ 2026</a>' in one
+    narrow = "/bang-theo-doi?directive=24/CT-TTg&period=2026&obligation=annual-report"
+    assert len(board_agencies(client.get(narrow).text)) == 50
+
+
+def test_overview_leaves_periods_due_over_a_year_ago_to_the_board(db_url: str) -> None:
+    with time_machine.travel(dt.datetime(2028, 6, 1, 10, 0, tzinfo=HCM), tick=True):
+        client = make_client(db_url)
+        login(client)
+        html = client.get("/").text
+    assert "24/CT-TTg · kỳ 2027" in html and "24/CT-TTg · kỳ 2026" not in html
+    assert "Các kỳ có hạn trước ngày 02/06/2027 không hiện ở đây" in html
+
+
 def test_overview_counts_by_status_and_links_to_the_board(client: TestClient) -> None:
     login(client)
     html = client.get("/").text
@@ -568,9 +595,8 @@ def test_dondoc_web_prints_its_address_first_and_serves_on_loopback(
     env = {**_clean_env(), "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'dondoc.db'}"}
     port = _free_port()
     log = tmp_path / "web.log"
-    proc = _start(
-        [sys.executable, "-m", "dondoc.cli", "web", "--port", str(port)], env, tmp_path, log
-    )
+    command = [sys.executable, "-m", "dondoc.cli", "web", "--port", str(port), "--workers", "2"]
+    proc = _start(command, env, tmp_path, log)
     try:
         got = _wait_for(f"http://127.0.0.1:{port}/dang-nhap", proc, log)
         assert got.status_code == 200 and "<h1>Đăng nhập</h1>" in got.text
@@ -578,6 +604,17 @@ def test_dondoc_web_prints_its_address_first_and_serves_on_loopback(
         first = log.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"Bảng theo dõi: http://127.0.0.1:{port}/"
         assert stat.S_IMODE((tmp_path / "data" / "web_secret").stat().st_mode) == 0o600
+        # Two worker processes, one secret: a session opened on one is good on either.
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as signer:
+            page = signer.get("/dang-nhap").text
+            found = re.search(r'name="csrftoken" value="([^"]+)"', page)
+            assert found
+            data = {"username": "lan", "password": PASSWORD, "csrftoken": found.group(1)}
+            assert signer.post("/dang-nhap", data=data).status_code == 303
+            cookies = signer.cookies
+        for _ in range(6):  # a new connection each: either worker may answer
+            board = httpx.get(f"http://127.0.0.1:{port}/bang-theo-doi", cookies=cookies)
+            assert board.status_code == 200 and 'id="board"' in board.text
     finally:
         _stop(proc)
 

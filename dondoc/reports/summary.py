@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlmodel import Session, col
 
 from dondoc.models import Agency, Document, Obligation, Task
 
 OPEN = ("pending", "due_soon")
+STATUSES = ("pending", "due_soon", "overdue", "done_on_time", "done_late", "waived")
 OVERDUE_NAMES = 12
 
 
@@ -44,8 +45,10 @@ class PeriodSummary:
         return come or bool(self.counts.get("due_soon") or self.counts.get("overdue"))
 
 
-def period_summaries(session: Session) -> list[PeriodSummary]:
-    """Every directive-period with tasks, in no particular order."""
+def period_summaries(session: Session, since: dt.datetime | None = None) -> list[PeriodSummary]:
+    """Every directive-period with tasks, in no particular order; with ``since``, only the
+    tasks due from then on (and the undated ones), so the cost follows the recent periods
+    rather than every task ever made."""
     numbers = select(col(Obligation.id), col(Document.number)).join(
         Document, col(Document.id) == col(Obligation.directive_id)
     )
@@ -59,6 +62,8 @@ def period_summaries(session: Session) -> list[PeriodSummary]:
         func.count(),
         func.min(col(Task.due_day)),
     ).group_by(col(Task.obligation_id), col(Task.period), col(Task.status), undated)
+    if since is not None:
+        grouped = grouped.where(_due_since(since))
     found: dict[tuple[str, str], PeriodSummary] = {}
     for obligation_id, period, status, no_date, n, first in session.execute(grouped).tuples():
         key = (directive_of[obligation_id], period)
@@ -69,11 +74,20 @@ def period_summaries(session: Session) -> list[PeriodSummary]:
         summary.counts[status] = summary.counts.get(status, 0) + n
         if first is not None and (summary.first_due is None or first < summary.first_due):
             summary.first_due = first
-    _add_overdue_agencies(session, found)
+    _add_overdue_agencies(session, found, since)
     return list(found.values())
 
 
-def _add_overdue_agencies(session: Session, found: dict[tuple[str, str], PeriodSummary]) -> None:
+def _due_since(since: dt.datetime) -> ColumnElement[bool]:
+    """Tasks due from ``since`` or undated, written so PostgreSQL reads them through
+    ix_task_status_due_at (status leads that index: every status is named)."""
+    due = col(Task.due_at)
+    return and_(col(Task.status).in_(STATUSES), or_(due >= since, due.is_(None)))
+
+
+def _add_overdue_agencies(
+    session: Session, found: dict[tuple[str, str], PeriodSummary], since: dt.datetime | None
+) -> None:
     """The first OVERDUE_NAMES agencies (by name) holding an overdue dated task, per
     directive-period, and how many there are in all."""
     late = (
@@ -82,6 +96,7 @@ def _add_overdue_agencies(session: Session, found: dict[tuple[str, str], PeriodS
         .join(Document, col(Document.id) == col(Obligation.directive_id))
         .join(Agency, col(Agency.id) == col(Task.agency_id))
         .where(col(Task.status) == "overdue", col(Task.due_day).is_not(None))
+        .where(col(Task.due_at) >= since if since is not None else true())
         .distinct()
         .subquery()
     )

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dondoc.config.settings import Settings, get_settings
 from dondoc.errors import InputError
 from dondoc.web import agency, auth, board, downloads, overview, task
+from dondoc.web.board_query import ROW_CAP
 from dondoc.web.common import render
 
 SESSION_HOURS = 8
@@ -94,7 +95,11 @@ async def _error_page(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=exc.status_code, title=title, detail=detail)
 
 
-def create_app(settings: Settings | None = None, secret: str | None = None) -> ASGIApp:
+def create_app(
+    settings: Settings | None = None, secret: str | None = None, row_cap: int = ROW_CAP
+) -> ASGIApp:
+    """``row_cap``: above this many matching tasks the board asks for a directive and period
+    rather than listing them."""
     from asgi_csrf import asgi_csrf
 
     settings = settings or get_settings()
@@ -123,7 +128,15 @@ def create_app(settings: Settings | None = None, secret: str | None = None) -> A
         ],
     )
     app.state.settings = settings
+    app.state.row_cap = row_cap
     protected: ASGIApp = asgi_csrf(
         app, signing_secret=secret, always_protect=_EveryPath(), cookie_samesite="Lax"
     )
     return SecurityHeaders(protected)
+
+
+def app_from_environment() -> ASGIApp:
+    """The app of one uvicorn worker process (``dondoc web --workers N`` imports it by name):
+    the settings come from the environment and .env, as the parent read them; the secret from
+    DONDOC_WEB_SECRET or data/web_secret, which the parent has made before starting workers."""
+    return create_app(get_settings())

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import anyio.to_thread
+from sqlalchemy import bindparam, select
+from sqlmodel import col
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dondoc.db import engine_for, transaction
-from dondoc.web.accounts import authenticate, find_user, has_users
+from dondoc.db import engine_for
+from dondoc.models import AppUser
+from dondoc.web.accounts import authenticate, has_users
 from dondoc.web.common import db, render
 
 LOGIN = "/dang-nhap"
@@ -48,7 +52,9 @@ class LoginRequired:
         if scope["type"] == "http":
             path = scope["path"]
             open_path = path == LOGIN or path.startswith("/static/")
-            if not open_path and not _still_valid(scope):
+            # In the thread pool: the lookup waits on the database (a pool ping and a query),
+            # which in the event loop would hold up every other request meanwhile.
+            if not open_path and not await anyio.to_thread.run_sync(_still_valid, scope):
                 scope.get("session", {}).clear()
                 target = _asked_for(scope)
                 await RedirectResponse(login_url(target), status_code=303)(scope, receive, send)
@@ -74,12 +80,19 @@ def _still_valid(scope: Scope) -> bool:
     if not isinstance(user, dict) or not user.get("name"):
         return False
     settings = scope["app"].state.settings
-    with transaction(engine_for(settings)) as db_session:
-        found = find_user(db_session, str(user["name"]))
-        if found is None or found.disabled_at is not None:
-            return False
-        session["user"] = {"name": found.name, "role": found.role}
+    # One indexed lookup of two columns on a bare connection in autocommit (no ORM session, no
+    # BEGIN or ROLLBACK round trip): it runs on every request.
+    with engine_for(settings).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        found = conn.execute(_ACCOUNT, {"name": str(user["name"])}).first()
+    if found is None:
+        return False
+    session["user"] = {"name": found.name, "role": found.role}
     return True
+
+
+_ACCOUNT = select(col(AppUser.name), col(AppUser.role)).where(
+    col(AppUser.name) == bindparam("name"), col(AppUser.disabled_at).is_(None)
+)
 
 
 def _login_page(request: Request, status_code: int = 200, **values: object) -> Response:

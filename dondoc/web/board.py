@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -16,7 +17,8 @@ from starlette.routing import Route
 from dondoc.models import Agency, Document, Obligation, Task
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
 from dondoc.reports.board_format import render_board
-from dondoc.web.common import db, fold, render
+from dondoc.web.board_query import filter_options, too_many
+from dondoc.web.common import fold, read_db, render
 
 # Most urgent first: what the coordinator acts on.
 STATUS_ORDER = ("overdue", "due_soon", "pending", "done_late", "done_on_time", "waived")
@@ -42,18 +44,27 @@ def _sorted(rows: list[BoardRow], key: str) -> list[BoardRow]:
 
 def filtered_rows(
     request: Request, params: dict[str, str]
-) -> tuple[list[BoardRow], dict[str, object]]:
+) -> tuple[list[BoardRow] | None, dict[str, object]]:
+    """The rows the filters leave, sorted; None when more than ROW_CAP tasks match (the page
+    then asks for a directive and period rather than listing them all)."""
     directive = params.get("directive") or None
-    with db(request) as session:
+    period, obligation = params.get("period") or None, params.get("obligation") or None
+    cap: int = request.app.state.row_cap
+    with read_db(request) as session:
+        options = filter_options(session, directive)
+        # A directive-period is read at once, at most cap + 1 rows (one round trip less on
+        # the page coordinators use most); anything wider is first counted, up to the cap.
+        if not (directive and period) and too_many(session, cap, directive, period, obligation):
+            return None, options
         rows = board_rows(
             session=session,
             directive=directive,
-            period=params.get("period") or None,
-            obligation=params.get("obligation") or None,
+            period=period,
+            obligation=obligation,
+            limit=cap + 1,
         )
-        options = filter_options(session, directive)
-        listed = session.execute(select(col(Agency.groups)).distinct()).scalars()
-        options["groups"] = sorted({g.strip() for v in listed for g in v.split(",") if g.strip()})
+        if len(rows) > cap:
+            return None, options
         groups: dict[str, str] = {}
         if params.get("group"):  # each agency's groups, only when filtering by one
             found = session.execute(select(col(Agency.code), col(Agency.groups))).tuples()
@@ -66,25 +77,6 @@ def filtered_rows(
         needle = fold(params["q"]).strip()
         rows = [r for r in rows if needle in _haystack(r)]
     return _sorted(rows, params.get("sort") or "tinh-trang"), options
-
-
-def filter_options(session: Session, directive: str | None) -> dict[str, object]:
-    """The choices of the filter form, read from the small tables; the periods of the chosen
-    directive only (found through its obligations, so never a scan of every task)."""
-    obligations = select(col(Obligation.id), col(Obligation.code), col(Obligation.title)).join(
-        Document, col(Document.id) == col(Obligation.directive_id)
-    )
-    if directive:
-        obligations = obligations.where(col(Document.number) == directive)
-    periods = select(col(Task.period)).distinct()
-    if directive:
-        chosen = obligations.with_only_columns(col(Obligation.id)).scalar_subquery()
-        periods = periods.where(col(Task.obligation_id).in_(chosen))
-    return {
-        "directives": sorted(set(session.execute(select(col(Document.number))).scalars())),
-        "periods": sorted(set(session.execute(periods).scalars())),
-        "obligations": sorted({(c, t) for _, c, t in session.execute(obligations).tuples()}),
-    }
 
 
 def task_ids(
@@ -144,8 +136,9 @@ def board_page(request: Request) -> Response:
     # Synchronous: Starlette runs it in its thread pool, so a page waiting on the database
     # does not hold up the event loop (every other request) meanwhile.
     params = {k: request.query_params.get(k, "").strip()[:200] for k in FILTERS}
-    rows, options = filtered_rows(request, params)
-    if request.query_params.get("format") == "csv":
+    found, options = filtered_rows(request, params)
+    rows = found or []
+    if found is not None and request.query_params.get("format") == "csv":
         return Response(
             render_board(rows, "csv"),
             media_type="text/csv; charset=utf-8",
@@ -166,7 +159,25 @@ def board_page(request: Request) -> Response:
         statuses=[(s, STATUS_LABELS_VI[s]) for s in STATUS_ORDER],
         csv_url=f"/bang-theo-doi?{csv_query}",
         lineage=any(r.inherited_from for r in rows),
+        capped=found is None,
+        row_cap=f"{request.app.state.row_cap:,}".replace(",", "."),
+        narrower=_narrower(params, options),
     )
+
+
+def _narrower(params: dict[str, str], options: dict[str, object]) -> list[tuple[str, str]]:
+    """(label, link) of the next filter to choose when too many tasks match: each directive,
+    or each period of the chosen directive."""
+    directive = params.get("directive")
+    if not directive:
+        return [(d, f"/bang-theo-doi?{urlencode({'directive': d})}")
+                for d in _strings(options["directives"])]  # fmt: skip
+    return [(f"Kỳ {p}", f"/bang-theo-doi?{urlencode({'directive': directive, 'period': p})}")
+            for p in _strings(options["periods"])]  # fmt: skip
+
+
+def _strings(values: object) -> list[str]:
+    return [str(v) for v in values] if isinstance(values, list) else []
 
 
 routes = [Route("/bang-theo-doi", board_page, methods=["GET"])]

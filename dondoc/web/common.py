@@ -117,6 +117,8 @@ TEMPLATES.filters["period"] = period_text
 TEMPLATES.filters["channel"] = lambda channel: CHANNELS_VI.get(channel, channel)
 TEMPLATES.filters["delivery"] = lambda status: NOTIFICATION_VI.get(status, status)
 TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI
+# Statuses an undated task is shown apart in ("Không có thời hạn"), as _badge.html does.
+TEMPLATES.globals["OPEN_STATUSES"] = ("pending", "due_soon")
 
 
 def fold(text: str | None) -> str:
@@ -138,6 +140,19 @@ def context_of(request: Request) -> RunContext:
 @contextmanager
 def db(request: Request) -> Iterator[Session]:
     with transaction(engine_for(settings_of(request))) as session:
+        yield session
+
+
+@contextmanager
+def read_db(request: Request) -> Iterator[Session]:
+    """A session for a page that only reads: each statement on its own (autocommit), so no
+    BEGIN and COMMIT round trips around the page's few queries; writing through it is a bug."""
+    with (
+        engine_for(settings_of(request))
+        .connect()
+        .execution_options(isolation_level="AUTOCOMMIT") as conn,
+        Session(bind=conn) as session,
+    ):
         yield session
 
 

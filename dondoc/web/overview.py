@@ -8,6 +8,7 @@ soonest first, under their own heading."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +21,9 @@ from dondoc.web.board import STATUS_ORDER
 from dondoc.web.common import context_of, db, render
 
 NEXT_DEADLINES = 10
+# Tổng quan counts the periods with a deadline in the last year or ahead: its cost follows the
+# periods a coordinator acts on, not the whole history (older ones: the board, by period).
+RECENT_DAYS = 365
 
 
 def bars(summary: PeriodSummary) -> list[tuple[str, str, int, int]]:
@@ -53,8 +57,10 @@ def overview_page(request: Request) -> Response:
     # does not hold up the event loop (every other request) meanwhile.
     ctx = context_of(request)
     today = local_date(ctx.now, ctx.tz)
+    since_day = today - dt.timedelta(days=RECENT_DAYS)
+    since = dt.datetime.combine(since_day, dt.time(), tzinfo=ZoneInfo(ctx.tz))
     with db(request) as session:
-        summaries = period_summaries(session)
+        summaries = period_summaries(session, since)
         deadlines = next_deadlines(session, today, NEXT_DEADLINES)
     acting, later = ordered(summaries, today)
     return render(
@@ -65,6 +71,7 @@ def overview_page(request: Request) -> Response:
         later=later,
         bars=bars,
         deadlines=deadlines,
+        since=since_day,
     )
 
 
