@@ -430,7 +430,7 @@ def test_undated_obligations_are_shown_apart(client: TestClient) -> None:
     dated = html[html.find('id="board"') : html.find('id="board-undated"')]
     # The dated table holds the annual report only; every one of its rows has a due date.
     assert len(board_agencies(html)) == 50
-    assert dated.count("<td>09/12/2026</td>") == 50
+    assert dated.count('<td data-label="Hạn">09/12/2026</td>') == 50
     undated = html[html.find('id="board-undated"') :]
     assert undated.count('status-undated">Không có thời hạn') == 50
     assert "Chưa đến hạn" not in undated
@@ -677,3 +677,49 @@ def test_dondoc_up_refuses_an_uninitialised_database_before_starting(tmp_path: P
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "dondoc init" in proc.stderr and "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []  # no .prefect, no data/web_secret
+
+
+def test_a_report_recorded_by_another_process_shows_on_the_next_board_load(
+    client: TestClient, db_url: str, workdir: Path
+) -> None:
+    # The board keeps its rendered view until the data changes (web/page_cache.py): a change
+    # made elsewhere (the CLI, a sweep, another web worker) must still show at once.
+    login(client)
+    view = "/bang-theo-doi?directive=24%2FCT-TTg&period=2026&obligation=annual-report"
+
+    def row_79() -> str:
+        page = client.get(view).text
+        row = page[page.find('<tr data-agency="79"') :]
+        return row[: row.find("</tr>")]
+
+    assert "status-done" not in row_79()
+    assert row_79() == row_79()  # kept, and still the same
+    done = run_dondoc(
+        "submit", "--agency", "79", "--obligation", "annual-report", "--period", "2026",
+        "--document", "88/BC-UBND", "--received-on", "2026-11-26",
+        env={"DONDOC_DATABASE_URL": db_url}, cwd=workdir,
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    after = row_79()
+    assert 'status-done_on_time">Hoàn thành đúng hạn' in after and "88/BC-UBND" in after
+
+
+def test_a_kept_board_view_is_rendered_again_when_data_moves_or_it_is_old() -> None:
+    from dondoc.web.page_cache import PageCache
+
+    now = [100.0]
+    cache = PageCache(max_age=10.0, clock=lambda: now[0])
+    made: list[str] = []
+
+    def render(text: str) -> str:
+        made.append(text)
+        return text
+
+    assert cache.get_or_render("v", (1, 1), lambda: render("a")) == "a"
+    assert cache.get_or_render("v", (1, 1), lambda: render("b")) == "a"  # kept
+    assert cache.get_or_render("v", (2, 1), lambda: render("c")) == "c"  # an event was written
+    now[0] += 10.0  # an edit no marker sees shows within MAX_AGE
+    assert cache.get_or_render("v", (2, 1), lambda: render("d")) == "d"
+    cache.forget()  # this process wrote
+    assert cache.get_or_render("v", (2, 1), lambda: render("e")) == "e"
+    assert made == ["a", "c", "d", "e"]

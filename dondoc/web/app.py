@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from pathlib import Path
@@ -21,6 +22,7 @@ from dondoc.errors import InputError
 from dondoc.web import agency, auth, board, downloads, overview, task
 from dondoc.web.board_query import ROW_CAP
 from dondoc.web.common import render
+from dondoc.web.page_cache import PageCache
 
 SESSION_HOURS = 8
 MIN_SECRET = 32
@@ -129,6 +131,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.row_cap = row_cap
+    app.state.page_cache = PageCache()
     protected: ASGIApp = asgi_csrf(
         app, signing_secret=secret, always_protect=_EveryPath(), cookie_samesite="Lax"
     )
@@ -139,4 +142,8 @@ def app_from_environment() -> ASGIApp:
     """The app of one uvicorn worker process (``dondoc web --workers N`` imports it by name):
     the settings come from the environment and .env, as the parent read them; the secret from
     DONDOC_WEB_SECRET or data/web_secret, which the parent has made before starting workers."""
-    return create_app(get_settings())
+    app = create_app(get_settings())
+    # What is loaded by now (modules, templates, mappers) lives as long as the process: kept
+    # out of the collector's full passes, which otherwise stall every request in the worker.
+    gc.freeze()
+    return app

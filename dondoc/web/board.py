@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -18,7 +19,8 @@ from dondoc.models import Agency, Document, Obligation, Task
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
 from dondoc.reports.board_format import render_board
 from dondoc.web.board_query import filter_options, too_many
-from dondoc.web.common import fold, read_db, render
+from dondoc.web.common import TEMPLATES, fold, read_db, render
+from dondoc.web.page_cache import PageCache, data_marker
 
 # Most urgent first: what the coordinator acts on.
 STATUS_ORDER = ("overdue", "due_soon", "pending", "done_late", "done_on_time", "waived")
@@ -136,19 +138,28 @@ def board_page(request: Request) -> Response:
     # Synchronous: Starlette runs it in its thread pool, so a page waiting on the database
     # does not hold up the event loop (every other request) meanwhile.
     params = {k: request.query_params.get(k, "").strip()[:200] for k in FILTERS}
+    if request.query_params.get("format") == "csv":
+        found, _ = filtered_rows(request, params)
+        if found is not None:
+            return Response(
+                render_board(found, "csv"),
+                media_type="text/csv; charset=utf-8",
+                headers={"content-disposition": 'attachment; filename="bang-theo-doi.csv"'},
+            )
+    with read_db(request) as session:
+        marker = data_marker(session)
+    cache: PageCache = request.app.state.page_cache
+    key = "&".join(f"{k}={params[k]}" for k in FILTERS)
+    view = cache.get_or_render(key, marker, lambda: _view_html(request, params))
+    return render(request, "board.html", title="Bảng theo dõi", view_html=Markup(view))
+
+
+def _view_html(request: Request, params: dict[str, str]) -> str:
+    """The filters, counts and tables of a view: the same for every user who asks for it."""
     found, options = filtered_rows(request, params)
     rows = found or []
-    if found is not None and request.query_params.get("format") == "csv":
-        return Response(
-            render_board(rows, "csv"),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": 'attachment; filename="bang-theo-doi.csv"'},
-        )
-    csv_query = request.url.include_query_params(format="csv").query
-    return render(
-        request,
-        "board.html",
-        title="Bảng theo dõi",
+    query = urlencode({k: v for k, v in params.items() if v} | {"format": "csv"})
+    return TEMPLATES.get_template("board_view.html").render(
         dated=[r for r in rows if r.due_date is not None],
         undated=[r for r in rows if r.due_date is None],
         counts=counts(rows),
@@ -157,7 +168,7 @@ def board_page(request: Request) -> Response:
         options=options,
         sorts=SORTS,
         statuses=[(s, STATUS_LABELS_VI[s]) for s in STATUS_ORDER],
-        csv_url=f"/bang-theo-doi?{csv_query}",
+        csv_url=f"/bang-theo-doi?{query}",
         lineage=any(r.inherited_from for r in rows),
         capped=found is None,
         row_cap=f"{request.app.state.row_cap:,}".replace(",", "."),

@@ -83,6 +83,16 @@ def actor_vi(actor: str | None) -> str:
     return ACTORS_VI.get(actor or "", actor or "")
 
 
+# The agency groups of config/data/agencies.yaml (a spec's `addressees`), as the board's filter
+# names them; a group a deployment adds shows its own name.
+GROUPS_VI = {
+    "ministries": "Các bộ",
+    "ministerial-agencies": "Cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+    "provincial-committees": "Ủy ban nhân dân các tỉnh, thành phố",
+    "construction-departments": "Sở Xây dựng các tỉnh, thành phố",
+}
+
+
 def period_text(period: str) -> str:
     """A period as a coordinator reads it: 2026, 2026-Q2 (quý II năm 2026), Một lần."""
     if period == "once":
@@ -114,6 +124,7 @@ TEMPLATES.filters["event_kind"] = event_kind_vi
 TEMPLATES.filters["actor"] = actor_vi
 TEMPLATES.filters["stage"] = stage_vi
 TEMPLATES.filters["period"] = period_text
+TEMPLATES.filters["group"] = lambda group: GROUPS_VI.get(group, group)
 TEMPLATES.filters["channel"] = lambda channel: CHANNELS_VI.get(channel, channel)
 TEMPLATES.filters["delivery"] = lambda status: NOTIFICATION_VI.get(status, status)
 TEMPLATES.globals["STATUS_LABELS"] = STATUS_LABELS_VI

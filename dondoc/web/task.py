@@ -71,6 +71,7 @@ def _page(request: Request, task_id: int, status_code: int = 200, **extra: objec
 
 def _flash(request: Request, said: str, outcome: Outcome) -> None:
     """What the task page says after the redirect, and the flow run that did it, if tracked."""
+    request.app.state.page_cache.forget()  # this process changed data the board shows
     request.session["flash"] = said
     if outcome.run_url:
         request.session["flow_run"] = outcome.run_url
