@@ -17,6 +17,7 @@ from dondoc.db import engine_for
 from dondoc.models import AppUser
 from dondoc.web.accounts import authenticate, has_users
 from dondoc.web.common import db, render
+from dondoc.web.page_cache import MARKER_EVENTS, MARKER_TASKS
 
 LOGIN = "/dang-nhap"
 HOME = "/"
@@ -82,17 +83,23 @@ def _still_valid(scope: Scope) -> bool:
     settings = scope["app"].state.settings
     # One indexed lookup of two columns on a bare connection in autocommit (no ORM session, no
     # BEGIN or ROLLBACK round trip): it runs on every request.
+    # The same round trip reads the board's data marker (web/page_cache.py), so a kept view
+    # costs no second connection checkout.
     with engine_for(settings).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         found = conn.execute(_ACCOUNT, {"name": str(user["name"])}).first()
     if found is None:
         return False
     session["user"] = {"name": found.name, "role": found.role}
+    scope.setdefault("state", {})["data_marker"] = (int(found.events or 0), int(found.tasks or 0))
     return True
 
 
-_ACCOUNT = select(col(AppUser.name), col(AppUser.role)).where(
-    col(AppUser.name) == bindparam("name"), col(AppUser.disabled_at).is_(None)
-)
+_ACCOUNT = select(
+    col(AppUser.name),
+    col(AppUser.role),
+    MARKER_EVENTS.label("events"),
+    MARKER_TASKS.label("tasks"),
+).where(col(AppUser.name) == bindparam("name"), col(AppUser.disabled_at).is_(None))
 
 
 def _login_page(request: Request, status_code: int = 200, **values: object) -> Response:

@@ -146,8 +146,10 @@ def board_page(request: Request) -> Response:
                 media_type="text/csv; charset=utf-8",
                 headers={"content-disposition": 'attachment; filename="bang-theo-doi.csv"'},
             )
-    with read_db(request) as session:
-        marker = data_marker(session)
+    marker = getattr(request.state, "data_marker", None)  # read by the login gate
+    if marker is None:
+        with read_db(request) as session:
+            marker = data_marker(session)
     cache: PageCache = request.app.state.page_cache
     key = "&".join(f"{k}={params[k]}" for k in FILTERS)
     view = cache.get_or_render(key, marker, lambda: _view_html(request, params))

@@ -34,11 +34,12 @@ class Kept:
     html: str
 
 
+MARKER_EVENTS = select(func.max(col(Event.id))).scalar_subquery()
+MARKER_TASKS = select(func.max(col(Task.id))).scalar_subquery()
+
+
 def data_marker(session: Session) -> Marker:
-    found = session.execute(
-        select(select(func.max(col(Event.id))).scalar_subquery(),
-               select(func.max(col(Task.id))).scalar_subquery())
-    ).one()  # fmt: skip
+    found = session.execute(select(MARKER_EVENTS, MARKER_TASKS)).one()
     return int(found[0] or 0), int(found[1] or 0)
 
 
