@@ -103,6 +103,11 @@ def measure(runs: int) -> list[Startup]:
                 if copy_to is not None:
                     fresh(folder / "dondoc.db", copy_to)
                 samples[name].append(timed(argv, cwd, env_for(cwd)))
+    return medians(samples)
+
+
+def medians(samples: dict[str, list[tuple[float, float, float]]]) -> list[Startup]:
+    """Per command: the median wall and CPU seconds of its runs, and their highest peak."""
     return [
         Startup(
             name,

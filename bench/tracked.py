@@ -6,11 +6,10 @@ starts a Prefect server of its own. Each run is a new process on a fresh copy of
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 
 from bench.shape import NOW
-from bench.startup import SUBMIT, Startup, env_for, fresh, prepared, timed
+from bench.startup import SUBMIT, Startup, env_for, fresh, medians, prepared, timed
 
 
 def measure(runs: int) -> list[Startup] | None:
@@ -30,16 +29,7 @@ def measure(runs: int) -> list[Startup] | None:
             for name, (argv, tracked) in commands.items():
                 fresh(folder / "dondoc.db", run)
                 samples[name].append(timed(argv, run, env_for(run, tracked)))
-    return [
-        Startup(
-            name,
-            statistics.median(s[0] for s in got),
-            statistics.median(s[1] for s in got),
-            max(s[2] for s in got),
-            len(got),
-        )
-        for name, got in samples.items()
-    ]
+    return medians(samples)
 
 
 def section(rows: list[Startup] | None) -> str:

@@ -20,7 +20,7 @@ from dondoc.engine.deadlines import local_date
 from dondoc.errors import InputError
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
 from dondoc.output_files import check_output
-from dondoc.tracking.submissions import record_submission
+from dondoc.tracking.submissions import record_submission, withdraw_submission
 
 # Each action imports the modules only it needs inside its function, so `dondoc submit` starts
 # without the spec loader, contacts (Apprise), digests (Jinja2) or the synthesis; their types
@@ -130,6 +130,31 @@ def submit(
     """``allow_future``: accept a received date after ctx.now's day (rehearsals with --at)."""
     with transaction(engine_for(settings)) as session:
         return record_submission(session=session, ctx=ctx, data=data, allow_future=allow_future)
+
+
+def withdraw(
+    settings: Settings,
+    ctx: RunContext,
+    *,
+    agency: str,
+    obligation: str,
+    period: str,
+    reason: str,
+    actor: str,
+    directive: str | None = None,
+) -> Task:
+    """Withdraw a recorded submission (a correction) and reopen its task, as ``actor``."""
+    with transaction(engine_for(settings)) as session:
+        return withdraw_submission(
+            session=session,
+            ctx=ctx,
+            agency=agency,
+            obligation=obligation,
+            period=period,
+            reason=reason,
+            directive=directive,
+            actor=actor,
+        )
 
 
 def directive_of(settings: Settings, task: Task) -> str:

@@ -23,13 +23,11 @@ from prefect.artifacts import create_markdown_artifact
 from dondoc.actors import COMMAND_LINE
 from dondoc.config.settings import Settings, get_settings
 from dondoc.context import make_context
-from dondoc.db import engine_for, transaction
 from dondoc.flows.artifacts import board_url
 from dondoc.flows.common import tag_current_run
 from dondoc.models import SubmissionCreate, Task
 from dondoc.reports.board import STATUS_LABELS_VI
-from dondoc.service import directive_of, submit
-from dondoc.tracking.submissions import withdraw_submission
+from dondoc.service import directive_of, submit, withdraw
 
 SOURCES_VI = {"web": "bảng theo dõi", "cli": "dòng lệnh"}
 # The caller's settings (the web app may be made with its own), kept out of the parameters so
@@ -123,17 +121,16 @@ def withdraw_report_flow(
 ) -> dict[str, object]:
     """Withdraw a recorded report (a correction) and reopen the task, as ``actor``."""
     settings = _settings()
-    with transaction(engine_for(settings)) as session:
-        task = withdraw_submission(
-            session=session,
-            ctx=make_context(settings, at),
-            agency=agency,
-            obligation=obligation,
-            period=period,
-            reason=reason,
-            directive=directive,
-            actor=actor,
-        )
+    task = withdraw(
+        settings,
+        make_context(settings, at),
+        agency=agency,
+        obligation=obligation,
+        period=period,
+        reason=reason,
+        directive=directive,
+        actor=actor,
+    )
     return _published(task, "Rút báo cáo")
 
 

@@ -240,18 +240,16 @@ def withdraw(
             at=ctx.now,
         ).status
     else:
-        from dondoc.db import engine_for, transaction
-        from dondoc.tracking.submissions import withdraw_submission
+        from dondoc.service import withdraw as do_withdraw
 
-        with transaction(engine_for(ctx.settings)) as session:
-            status = withdraw_submission(
-                session=session,
-                ctx=ctx,
-                agency=agency,
-                obligation=obligation,
-                period=period,
-                directive=directive,
-                reason=reason,
-                actor=local_actor(),
-            ).status
+        status = do_withdraw(
+            ctx.settings,
+            ctx,
+            agency=agency,
+            obligation=obligation,
+            period=period,
+            directive=directive,
+            reason=reason,
+            actor=local_actor(),
+        ).status
     typer.echo(f"withdrawn: {agency} {obligation} {period} is {status} again")

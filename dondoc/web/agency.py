@@ -12,7 +12,6 @@ from starlette.routing import Route
 
 from dondoc.models import Agency, Contact, Event, Notification, Obligation, Task
 from dondoc.reports.board import board_rows
-from dondoc.web.board import task_ids
 from dondoc.web.common import db, render
 
 HISTORY_LIMIT = 200
@@ -26,7 +25,6 @@ async def agency_page(request: Request) -> Response:
             raise HTTPException(404, f"Không có cơ quan mã «{code[:32]}».")
         successor = session.get(Agency, agency.successor_id) if agency.successor_id else None
         rows = board_rows(session=session, agency=code)
-        ids = task_ids(session, holder=code)
         contacts = list(
             session.execute(
                 select(Contact)
@@ -58,7 +56,6 @@ async def agency_page(request: Request) -> Response:
             agency=agency,
             successor=successor,
             rows=rows,
-            ids=ids,
             contacts=contacts,
             history=history,
             messages=[tuple(m) for m in messages],

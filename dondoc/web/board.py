@@ -9,13 +9,12 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col
+from sqlmodel import col
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dondoc.models import Agency, Document, Obligation, Task
+from dondoc.models import Agency
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
 from dondoc.reports.board_format import render_board
 from dondoc.web.board_query import filter_options, too_many
@@ -79,37 +78,6 @@ def filtered_rows(
         needle = fold(params["q"]).strip()
         rows = [r for r in rows if needle in _haystack(r)]
     return _sorted(rows, params.get("sort") or "tinh-trang"), options
-
-
-def task_ids(
-    session: Session,
-    *,
-    directive: str | None = None,
-    period: str | None = None,
-    obligation: str | None = None,
-    holder: str | None = None,
-) -> dict[tuple[str, str, str, str], int]:
-    """(directive, obligation, period, origin agency code) -> task id, to link each row of a
-    view (filtered as board_rows is, so a page never reads every task's id)."""
-    origin = aliased(Agency)
-    query = (
-        select(col(Document.number), col(Obligation.code), col(Task.period), col(origin.code),
-               col(Task.id))
-        .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
-        .join(Document, col(Document.id) == col(Obligation.directive_id))
-        .join(origin, col(origin.id) == col(Task.origin_agency_id))
-    )  # fmt: skip
-    if directive:
-        query = query.where(col(Document.number) == directive)
-    if period:
-        query = query.where(col(Task.period) == period)
-    if obligation:
-        query = query.where(col(Obligation.code) == obligation)
-    if holder:
-        query = query.join(Agency, col(Agency.id) == col(Task.agency_id)).where(
-            col(Agency.code) == holder
-        )
-    return {(d, o, p, a): int(i) for d, o, p, a, i in session.execute(query).tuples()}
 
 
 def _haystack(row: BoardRow) -> str:

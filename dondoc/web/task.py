@@ -14,7 +14,7 @@ from dondoc.engine.deadlines import days_between, local_date
 from dondoc.errors import DondocError, InputError
 from dondoc.models import SubmissionCreate
 from dondoc.reports.board import STATUS_LABELS_VI
-from dondoc.tracking.refusals import message_vi
+from dondoc.tracking.refusals import message_vi, parse_day
 from dondoc.web.common import context_of, current_user, db, dmy, render, require_coordinator
 from dondoc.web.task_view import TaskView, load_task
 from dondoc.web.tracked import Outcome, TaskKey, record_report, withdraw_report
@@ -23,22 +23,6 @@ CLOSED_VI = {
     "done_on_time": "Đã ghi nhận: hoàn thành đúng hạn",
     "done_late": "Đã ghi nhận: hoàn thành quá hạn",
 }
-
-
-def parse_day(value: str) -> dt.date:
-    """dd/mm/yyyy or yyyy-mm-dd."""
-    text = value.strip()
-    try:
-        if "/" in text:
-            day, month, year = (int(p) for p in text.split("/"))
-            return dt.date(year, month, day)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"Ngày nhận «{text}» không phải là một ngày hợp lệ (dd/mm/yyyy).",
-            field="received_on",
-            value=text,
-        ) from None
 
 
 def _load(request: Request, task_id: int) -> TaskView:

@@ -16,11 +16,9 @@ from starlette.exceptions import HTTPException
 
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext
-from dondoc.db import engine_for, transaction
 from dondoc.errors import DondocError
 from dondoc.models import SubmissionCreate
-from dondoc.service import submit
-from dondoc.tracking.submissions import withdraw_submission
+from dondoc.service import submit, withdraw
 
 if TYPE_CHECKING:
     from dondoc.flows.board_actions import Tracked
@@ -98,17 +96,7 @@ async def withdraw_report(
     settings: Settings, ctx: RunContext, *, actor: str, where: TaskKey, reason: str
 ) -> Outcome:
     if not use_prefect():
-        with transaction(engine_for(settings)) as session:
-            task = withdraw_submission(
-                session=session,
-                ctx=ctx,
-                agency=where.agency,
-                obligation=where.obligation,
-                period=where.period,
-                directive=where.directive,
-                reason=reason,
-                actor=actor,
-            )
+        task = withdraw(settings, ctx, **where.as_params(), reason=reason, actor=actor)
         return Outcome(task.status, task.due_day)
     from dondoc.flows.board_actions import withdraw_tracked
 
