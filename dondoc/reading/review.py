@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class ReviewPoint:
     where: str  # the draft's field: "dispatch.issuer", "obligations[1].deadline", ...
     message: str
+    sentence: str | None = None  # the text the value was read from, shown beside the field
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -20,5 +21,5 @@ class Review:
     def __init__(self) -> None:
         self.points: list[ReviewPoint] = []
 
-    def add(self, where: str, *messages: str) -> None:
-        self.points += [ReviewPoint(where, m) for m in messages]
+    def add(self, where: str, *messages: str, sentence: str | None = None) -> None:
+        self.points += [ReviewPoint(where, m, sentence) for m in messages]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from dondoc.config.spec import DeadlineSpec, ObligationKind, Recurrence
+from dondoc.config.spec import CutoffSpec, DeadlineSpec, ObligationKind, Recurrence
 from dondoc.engine.deadlines import WorkCalendar
 from dondoc.engine.periods import period_containing
 from dondoc.reading.deadline_rules import DeadlineReading, read_deadline
@@ -33,6 +33,9 @@ class ObligationDraft:
     deadline: DeadlineSpec | None
     first_period: str | None
     task: str  # the task's label in the text: "1", "2.a", "Điều 2"
+    # Who must act: groups or agency codes when the task names them; None: every addressee.
+    addressees: tuple[str, ...] | None = None
+    cutoff: CutoffSpec | None = None  # a data cut-off the text states ("chốt số liệu ngày 25")
 
 
 @dataclass(frozen=True)
