@@ -6,12 +6,13 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.base import DEFERRED, UTCDateTime, utcnow
 
 ROLES = ("coordinator", "viewer")
 
 
 class AppUser(SQLModel, table=True):
+    model_config = DEFERRED  # validators built on first use, not at import
     __tablename__ = "app_user"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True, index=True)

@@ -9,8 +9,13 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import SQLModel
+from sqlmodel._compat import SQLModelConfig
 
 UTC = dt.UTC
+# Every table's root class takes this config: pydantic builds a model's validator when it is
+# first used rather than when the module is imported; most commands (`status`, `submit`) never
+# validate a row, and building them all cost quick commands ~10 ms (docs/performance.md).
+DEFERRED = SQLModelConfig(defer_build=True)
 
 
 def utcnow() -> dt.datetime:

@@ -8,11 +8,12 @@ from pydantic import field_validator
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.base import DEFERRED, UTCDateTime, utcnow
 from dondoc.models.text import clean_line
 
 
 class DocumentBase(SQLModel):
+    model_config = DEFERRED  # validators built on first use, not at import
     number: str = Field(max_length=64, description="Số, ký hiệu, e.g. 351/BXD-PTĐT")
     year: int = Field(description="Numbers restart yearly: number + year identify a document")
     doc_type: str = Field(max_length=16)
@@ -31,6 +32,7 @@ class Document(DocumentBase, table=True):
 
 
 class AgencyBase(SQLModel):
+    model_config = DEFERRED  # validators built on first use, not at import
     code: str = Field(max_length=32, unique=True, index=True)
     name: str = Field(max_length=255)
     short_name: str | None = Field(default=None, max_length=255)
@@ -54,6 +56,7 @@ class Agency(AgencyBase, table=True):
 
 
 class ContactBase(SQLModel):
+    model_config = DEFERRED  # validators built on first use, not at import
     channel: str = Field(max_length=16, description="email, zalo, zns or apprise")
     target: str = Field(max_length=1024)
     role: str = Field(default="focal", max_length=16, description="focal or leader")

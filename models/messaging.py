@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.base import DEFERRED, UTCDateTime, utcnow
 
 # queued -> sending (claimed by a sweeper, leased) -> delivering (handed to the channel now)
 # -> sent, queued again (retry), given_up; cancelled when the task closed before delivering.
@@ -15,6 +15,7 @@ NOTIFICATION_STATUSES = ("queued", "sending", "delivering", "sent", "given_up", 
 
 
 class Notification(SQLModel, table=True):
+    model_config = DEFERRED  # validators built on first use, not at import
     __table_args__ = (
         UniqueConstraint("task_id", "stage", "contact_id", name="uq_notification_once"),
         Index("ix_notification_status_next", "status", "next_attempt_at"),
@@ -37,6 +38,7 @@ class Notification(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
+    model_config = DEFERRED  # validators built on first use, not at import
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     kind: str = Field(max_length=32, description="status, submission, withdrawal, sent, ...")

@@ -8,11 +8,12 @@ from pydantic import field_validator
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.base import DEFERRED, UTCDateTime, utcnow
 from dondoc.models.text import clean_line, clean_note
 
 
 class ObligationBase(SQLModel):
+    model_config = DEFERRED  # validators built on first use, not at import
     code: str = Field(max_length=64)
     kind: str = Field(max_length=16, description="plan, inspection or report")
     title: str = Field(sa_type=Text)
@@ -55,11 +56,14 @@ class Obligation(ObligationBase, table=True):
 class Assignment(SQLModel, table=True):
     """An agency bound by an obligation (the resolved addressees)."""
 
+    model_config = DEFERRED  # validators built on first use, not at import
+
     obligation_id: int = Field(foreign_key="obligation.id", primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", primary_key=True)
 
 
 class TaskBase(SQLModel):
+    model_config = DEFERRED  # validators built on first use, not at import
     period: str = Field(max_length=16)
     due_day: dt.date | None = Field(default=None, description="Last acceptable day, local")
     due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -89,6 +93,7 @@ class Task(TaskBase, table=True):
 
 
 class SubmissionBase(SQLModel):
+    model_config = DEFERRED  # validators built on first use, not at import
     document_number: str = Field(max_length=64, description="The agency's số, ký hiệu")
     document_date: dt.date | None = None
     received_on: dt.date

@@ -21,6 +21,8 @@ VN = dt.timezone(dt.timedelta(hours=7))
 HEAVY = (
     "apprise", "prefect", "alembic", "mako", "openpyxl", "icalendar", "jinja2", "rich",
     "holidays", "httpx", "dondoc.notifications", "dondoc.flows", "dondoc.web",
+    # The YAML parser (calendar and spec files) and the spec's pydantic models: read on first use.
+    "yaml", "dondoc.config.spec", "dondoc.config.calendar",
 )  # fmt: skip
 SUBMIT = (
     "--agency", "01", "--obligation", "annual-report", "--period", "2026",

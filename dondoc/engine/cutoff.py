@@ -7,10 +7,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dondoc.config.spec import DECREE_09, CutoffSpec, Recurrence
 from dondoc.engine.deadlines import WorkCalendar
 from dondoc.engine.periods import Period, previous_period
+
+if TYPE_CHECKING:  # type-only: quick commands do not pay for the spec's pydantic models
+    from dondoc.config.spec import CutoffSpec, Recurrence
 
 __all__ = [
     "DECREE_09_RULES",
@@ -48,9 +51,9 @@ def cutoff_rule(spec: CutoffSpec | str | None, recurrence: Recurrence | str) -> 
     ``decree-09``; ``None`` without a cut-off or for a one-off obligation."""
     if spec is None or recurrence == "once":
         return None
-    if isinstance(spec, CutoffSpec):
+    if not isinstance(spec, str):
         return CutoffRule(spec.day, spec.month)
-    if spec != DECREE_09:
+    if spec != "decree-09":
         raise ValueError(f"unknown cut-off {spec!r}")
     return DECREE_09_RULES[recurrence]
 

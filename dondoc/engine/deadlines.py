@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from dondoc.config.spec import DeadlineSpec, ReminderSpec
 from dondoc.engine.periods import (
     Period,
     next_period,
@@ -25,8 +24,9 @@ from dondoc.engine.periods import (
     periods_between,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type-only: quick commands do not pay for the spec's pydantic models
     from dondoc.config.calendar import CalendarOverrides
+    from dondoc.config.spec import DeadlineSpec, ReminderSpec
 
 __all__ = [
     "OPEN_STATUSES", "Period", "ReminderPolicy", "Stage", "TaskStatus", "WorkCalendar",

@@ -8,8 +8,10 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dondoc.config.spec import DeadlineSpec, Recurrence
+if TYPE_CHECKING:  # the spec's pydantic models cost quick commands ~10 ms to import
+    from dondoc.config.spec import DeadlineSpec, Recurrence
 
 __all__ = [
     "Period",

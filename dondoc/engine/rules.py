@@ -6,11 +6,11 @@ import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from dondoc.config.spec import DeadlineSpec, Recurrence
 from dondoc.engine.cutoff import CutoffRule, cutoff_window
 from dondoc.engine.deadlines import ReminderPolicy, parse_period
 
 if TYPE_CHECKING:  # the rows' plain attributes only; no database at run time
+    from dondoc.config.spec import DeadlineSpec, Recurrence
     from dondoc.models import Obligation
 
 _RECURRENCES: dict[str, Recurrence] = {
@@ -27,6 +27,8 @@ def recurrence_of(obligation: Obligation) -> Recurrence:
 
 
 def deadline_rule(obligation: Obligation) -> DeadlineSpec | None:
+    from dondoc.config.spec import DeadlineSpec  # at use: `status` never needs it
+
     if not obligation.has_deadline:
         return None
     return DeadlineSpec(
