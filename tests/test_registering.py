@@ -175,14 +175,6 @@ def counts(url: str) -> tuple[int, int, int, int]:
 
     engine = create_engine(url)
     with Session(engine) as session:
-        docs, tasks, drafts, registered = (
-            (
-                session.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (Document, Task, DraftRecord)
-            )
-            if False
-            else (0, 0, 0, 0)
-        )
         docs = session.execute(select(func.count()).select_from(Document)).scalar_one()
         tasks = session.execute(select(func.count()).select_from(Task)).scalar_one()
         drafts = session.execute(select(func.count()).select_from(DraftRecord)).scalar_one()
