@@ -203,7 +203,9 @@ def tasks_made(settings: Settings, number: str, year: int) -> tuple[TaskMade, ..
         .join(Document, col(Document.id) == col(Obligation.directive_id))
         .join(Agency, col(Agency.id) == col(Task.origin_agency_id))
         .where(col(Document.number) == number, col(Document.year) == year)
-        .order_by(col(Task.due_day), col(Obligation.code), col(Agency.code))
+        .order_by(
+            col(Task.due_day).is_(None), col(Task.due_day), col(Obligation.id), col(Agency.code)
+        )
     )
     with transaction(engine_for(settings)) as session:
         return tuple(TaskMade(*row) for row in session.execute(query).all())

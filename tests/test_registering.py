@@ -233,7 +233,7 @@ def test_paste_review_save_and_register_makes_the_bundled_specs_tasks(
     done = post_form(client, draft, "dang-ky")
     assert done.status_code == 303, done.text
     result = client.get(done.headers["location"]).text
-    assert "Đã đăng ký văn bản 24/CT-TTg: 3 nhiệm vụ" in result
+    assert "Đã đăng ký văn bản 24/CT-TTg: 3 nhiệm vụ giao cho 50 cơ quan" in result
     assert 'id="tasks-made"' in result and "09/12/2026" in result
     assert "Nhắc lần đầu" in result and "09/11/2026" in result  # 30 days before 09/12/2026
     assert "/bang-theo-doi?directive=24/CT-TTg" in result

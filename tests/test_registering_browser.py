@@ -160,7 +160,9 @@ def test_paste_correct_register_and_the_board_matches_the_bundled_spec(
             "Cục Phát triển đô thị, Bộ Xây dựng"
         )
         page.get_by_role("button", name="Đăng ký", exact=True).click()
-        expect(page.locator(".notice.ok")).to_contain_text("Đã đăng ký văn bản 24/CT-TTg")
+        expect(page.locator(".notice.ok")).to_contain_text(
+            "Đã đăng ký văn bản 24/CT-TTg: 3 nhiệm vụ giao cho 50 cơ quan"
+        )
         expect(page.locator("#summary")).to_contain_text("09/12/2026")
         expect(page.locator("#tasks-made")).to_contain_text("Ủy ban nhân dân Thành phố Hồ Chí Minh")
         shoot(page, "ket-qua", size)
@@ -171,7 +173,7 @@ def test_paste_correct_register_and_the_board_matches_the_bundled_spec(
         assert got.ok, got.status
         registered = rows_of(got.text())
         expected = bundled_rows(tmp_path)
-        assert registered == expected, (registered ^ expected)
+        assert registered == expected, registered ^ expected
         page.goto("/bang-theo-doi?directive=24/CT-TTg&period=2026&obligation=annual-report")
         dated = {r for r in expected if r[1] == "annual-report" and r[2] == "2026"}
         expect(page.locator("#board tbody tr[data-agency]")).to_have_count(len(dated))

@@ -311,9 +311,10 @@ def _register(request: Request, record: DraftRecord, parsed: Parsed, actor: str)
     except DondocError as exc:
         return _form_page(request, record, parsed.content, status_code=400, error=str(exc))
     request.app.state.page_cache.forget()  # the board shows the new directive's tasks
+    agencies_count = len({t.agency_code for t in done.tasks})
     request.session["flash"] = (
-        f"Đã đăng ký văn bản {done.number}: {done.result.obligations} nhiệm vụ, "
-        f"{len(done.tasks)} nhiệm vụ của các cơ quan."
+        f"Đã đăng ký văn bản {done.number}: {done.result.obligations} nhiệm vụ giao cho "
+        f"{agencies_count} cơ quan, thành {len(done.tasks)} nhiệm vụ theo từng cơ quan và kỳ."
     )
     if done.result.warnings:
         request.session["register_warnings"] = list(done.result.warnings)
