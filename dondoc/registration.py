@@ -9,7 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from dondoc.config.settings import Settings
@@ -81,6 +82,28 @@ def create_draft(
         session.flush()
         assert record.id is not None
         return record.id
+
+
+def keep_draft(
+    settings: Settings,
+    draft: DispatchDraft,
+    *,
+    source_name: str,
+    source_text: str,
+    actor: str,
+    now: dt.datetime,
+) -> int | None:
+    """`create_draft` once the database is made (`dondoc init`); None before (the draft file
+    of the import-dispatch flow does not need one)."""
+    try:
+        made = inspect(engine_for(settings)).has_table(DraftRecord.__tablename__)
+    except OperationalError:
+        return None
+    if not made:
+        return None
+    return create_draft(
+        settings, draft, source_name=source_name, source_text=source_text, actor=actor, now=now
+    )
 
 
 def get_draft(settings: Settings, draft_id: int) -> DraftRecord | None:

@@ -391,3 +391,46 @@ def test_an_uploaded_text_file_makes_a_draft_named_after_it(client: TestClient) 
     assert got.status_code == 303
     page = client.get(got.headers["location"]).text
     assert "Đọc từ 351-BXD-PTDT.txt" in page and 'value="351/BXD-PTĐT"' in page
+
+
+# --- the import-dispatch flow keeps its draft for the board -----------------------------------
+
+
+def test_the_import_dispatch_flow_keeps_its_draft_and_links_to_its_review_page(
+    prefect_api: None, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    from dondoc.config.settings import Settings, get_settings
+    from dondoc.flows.importing import import_dispatch_flow
+    from dondoc.registration import get_draft
+
+    monkeypatch.setenv("DONDOC_WEB_URL", "https://dondoc.example.gov.vn/")
+    get_settings.cache_clear()
+    assert run_dondoc("init", "--no-bundled", "--at", INIT_AT, cwd=workdir).code == 0
+    at = dt.datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    out = import_dispatch_flow(text=dispatch_text(), filename="cv-351.txt", at=at)
+    assert out["review_page"] == "https://dondoc.example.gov.vn/dang-ky-van-ban/1"
+    kept = get_draft(Settings(), 1)
+    assert kept is not None and kept.number == "351/BXD-PTĐT"
+    assert kept.source_name == "cv-351.txt" and kept.registered_at is None
+
+    async def latest() -> dict[str, str]:
+        async with get_client() as client:
+            found = await client.read_latest_artifacts()
+        return {str(a.key): f"{a.description}\n{a.data}" for a in found}
+
+    artifact = asyncio.run(latest())["import-dispatch-351-bxd-ptdt"]
+    assert "(https://dondoc.example.gov.vn/dang-ky-van-ban/1)" in artifact
+
+
+def test_the_flow_without_a_database_still_writes_its_draft_file(
+    prefect_api: None, workdir: Path
+) -> None:
+    from dondoc.flows.importing import import_dispatch_flow
+
+    at = dt.datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    out = import_dispatch_flow(text=dispatch_text(), filename="cv-351.txt", at=at)
+    assert out["review_page"] is None and Path(str(out["path"])).exists()
