@@ -68,17 +68,21 @@ def db_url(template_db: Path, workdir: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture
-def client(db_url: str) -> Iterator[TestClient]:
+def make_client(url: str) -> TestClient:
     from dondoc.config.settings import Settings
     from dondoc.web.app import create_app
 
+    return TestClient(
+        create_app(Settings(database_url=url), secret="s" * 48),
+        base_url="http://127.0.0.1:8080",
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def client(db_url: str) -> Iterator[TestClient]:
     with time_machine.travel(NOW, tick=True):
-        yield TestClient(
-            create_app(Settings(database_url=db_url), secret="s" * 48),
-            base_url="http://127.0.0.1:8080",
-            follow_redirects=False,
-        )
+        yield make_client(db_url)
 
 
 def token(client: TestClient, page: str = "/dang-nhap") -> str:
@@ -171,9 +175,10 @@ def new_draft(client: TestClient, text: str | None = None) -> int:
 
 def counts(url: str) -> tuple[int, int, int, int]:
     """Documents, tasks, drafts, registered drafts."""
+    from dondoc.db import get_engine
     from dondoc.models import Document, DraftRecord, Task
 
-    engine = create_engine(url)
+    engine = get_engine(url)
     with Session(engine) as session:
         docs = session.execute(select(func.count()).select_from(Document)).scalar_one()
         tasks = session.execute(select(func.count()).select_from(Task)).scalar_one()
@@ -183,7 +188,6 @@ def counts(url: str) -> tuple[int, int, int, int]:
             .select_from(DraftRecord)
             .where(DraftRecord.registered_at.is_not(None))  # type: ignore[union-attr]
         ).scalar_one()
-    engine.dispose()
     return int(docs), int(tasks), int(drafts), int(registered)
 
 
@@ -314,6 +318,52 @@ def test_add_and_remove_an_obligation_with_the_forms_buttons(client: TestClient)
     # now flagged on the second obligation.
     second = re.search(r'id="nhiem-vu-1".*?</fieldset>', page, re.S)
     assert second and "tracking starts with 2026" in second.group(0)
+
+
+def test_a_registration_that_fails_midway_writes_nothing_and_leaves_the_draft_open(
+    client: TestClient, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dondoc.tracking.planning as planning
+
+    login(client)
+    draft = new_draft(client)
+    before = counts(db_url)
+
+    def broken(**_: object) -> int:
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patched:
+        # After the directive and its obligations are written, in the same transaction.
+        patched.setattr(planning, "ensure_tasks", broken)
+        with pytest.raises(RuntimeError, match="the disk is full"):
+            post_form(client, draft, "dang-ky")
+    assert counts(db_url) == before
+    assert post_form(client, draft, "dang-ky").status_code == 303
+    assert counts(db_url)[0] == 2 and counts(db_url)[3] == 1
+
+
+@pytest.mark.postgres
+def test_register_and_the_duplicate_refusal_on_postgresql(postgres_url: str, workdir: Path) -> None:
+    from dondoc.db import get_engine, transaction
+    from dondoc.web.accounts import add_user
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    made = run_dondoc(
+        "init", "--no-bundled", "--at", INIT_AT, env={**env, "DONDOC_DATABASE_URL": postgres_url},
+        cwd=workdir,
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    with transaction(get_engine(postgres_url)) as session:
+        add_user(session, name="lan", password=PASSWORD, role="coordinator", actor="test")
+    with time_machine.travel(NOW, tick=True):
+        client = make_client(postgres_url)
+        login(client)
+        first, second = new_draft(client), new_draft(client)
+        assert post_form(client, first, "dang-ky").status_code == 303
+        registered = counts(postgres_url)
+        refused = post_form(client, second, "dang-ky")
+        assert refused.status_code == 400 and "đã được đăng ký trước đó" in refused.text
+    assert counts(postgres_url) == registered and registered[1] > 0
 
 
 # --- refusals -------------------------------------------------------------------------------
