@@ -192,7 +192,6 @@ def register_draft(
         ctx,
         spec,
         source_text=record.source_text,
-        source_name=record.source_name,
         actor=actor,
         within=mark,
     )

@@ -206,8 +206,8 @@ def register_directive(
     spec: DirectiveSpec,
     *,
     source_text: str,
-    source_name: str,
     actor: str,
+    confirm_history: bool = False,
     within: Callable[[Session], None] | None = None,
 ) -> LoadResult:
     """Load a spec made on the board's *Đăng ký văn bản* form, with the text it was read from
@@ -218,13 +218,19 @@ def register_directive(
 
     from dondoc.reading.text import slug
 
-    stem = slug(Path(source_name).stem) or "van-ban"
     block = "dispatch" if spec.dispatch is not None else "directive"
+    stem = slug(getattr(spec, block).number)  # "351-BXD-PTDT": names the load event
     document = getattr(spec, block).model_copy(update={"source_file": f"{stem}.txt"})
     spec = spec.model_copy(update={block: document})
     with tempfile.TemporaryDirectory(prefix="dondoc-register-") as folder:
         (Path(folder) / f"{stem}.txt").write_text(source_text, encoding="utf-8")
         path = Path(folder) / f"{stem}.yaml"  # only names the spec in messages and events
         return load_spec(
-            settings, ctx, path, spec=spec, confirm_history=True, actor=actor, within=within
+            settings,
+            ctx,
+            path,
+            spec=spec,
+            confirm_history=confirm_history,
+            actor=actor,
+            within=within,
         )

@@ -173,6 +173,13 @@ def new_draft(client: TestClient, text: str | None = None) -> int:
     return int(found.group(1))
 
 
+def beside(html: str, field: str) -> str:
+    """What the form shows with one field: from its input to the next field."""
+    start = html.index(f'id="f-{field}"')
+    end = html.find('<div class="field', start)
+    return html[start : end if end > 0 else len(html)]
+
+
 def counts(url: str) -> tuple[int, int, int, int]:
     """Documents, tasks, drafts, registered drafts."""
     from dondoc.db import get_engine
@@ -189,6 +196,17 @@ def counts(url: str) -> tuple[int, int, int, int]:
             .where(DraftRecord.registered_at.is_not(None))  # type: ignore[union-attr]
         ).scalar_one()
     return int(docs), int(tasks), int(drafts), int(registered)
+
+
+def source_of(url: str, number: str) -> str | None:
+    from dondoc.db import get_engine
+    from dondoc.models import Document
+
+    with Session(get_engine(url)) as session:
+        found = session.execute(
+            select(Document.source_text).where(Document.number == number)
+        ).scalar_one()
+    return str(found) if found is not None else None
 
 
 def bundled_tasks(tmp: Path) -> set[tuple[str, str, str, str]]:
@@ -244,6 +262,7 @@ def test_paste_review_save_and_register_makes_the_bundled_specs_tasks(
     docs, tasks, drafts, registered = counts(db_url)
     assert (docs, drafts, registered) == (2, 1, 1) and tasks > 0
     assert task_set(db_url) == bundled_tasks(tmp_path)
+    assert source_of(db_url, "351/BXD-PTĐT") == dispatch_text()  # kept as the dispatch's text
     board = client.get("/bang-theo-doi?directive=24/CT-TTg&period=2026").text
     assert 'data-agency="79"' in board
 
@@ -288,15 +307,25 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_is_written(
         ("directive-issued_on", "không phải là ngày"),
         ("obligations-0-code", "chữ thường không dấu"),
     ):
-        block = re.search(rf'id="f-{field}".*?</div>', html, re.S)
-        assert block and said in block.group(0), field
+        assert said in beside(html, field), field
     assert counts(db_url) == before
     fixed_date = post_form(
         client, draft, "dang-ky", {"obligations[2].deadline.month": "13", "addressees": []}
     ).text
-    month = re.search(r'id="f-obligations-2-deadline-month".*?</div>', fixed_date, re.S)
-    assert month and "tối đa là 12" in month.group(0)
+    assert "tối đa là 12" in beside(fixed_date, "obligations-2-deadline-month")
     assert "Chọn hoặc ghi ít nhất một" in fixed_date
+    assert counts(db_url) == before
+
+
+def test_a_first_period_more_than_ten_years_back_is_refused_beside_it(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    draft = new_draft(client)
+    before = counts(db_url)
+    got = post_form(client, draft, "dang-ky", {"obligations[2].first_period": "2010"})
+    assert got.status_code == 400
+    assert "hơn 10 năm" in beside(got.text, "obligations-2-first_period")
     assert counts(db_url) == before
 
 

@@ -171,7 +171,7 @@ def validate(
         return None
     try:
         addressed = len(resolve_addressees(spec, agencies))
-        check_first_periods(spec, None, agencies=addressed, today=today, confirmed=True)
+        check_first_periods(spec, None, agencies=addressed, today=today, confirmed=False)
     except SpecError as exc:
         parsed.add(exc.field or "addressees", spec_error_vi(exc))
         return None
@@ -265,4 +265,10 @@ def spec_error_vi(exc: SpecError) -> str:
         return "Không còn cơ quan nào sau khi loại trừ."
     if "years after today" in exc.problem:
         return "Kỳ đầu tiên cách hôm nay hơn 10 năm về sau: có gõ nhầm không?"
+    if "years before today" in exc.problem:
+        return (
+            "Kỳ đầu tiên cách hôm nay hơn 10 năm: sẽ tạo nhiệm vụ cho mọi kỳ từ đó, gần như "
+            "tất cả quá hạn. Hãy chọn một kỳ gần hơn (nạp lịch sử cũ bằng dòng lệnh `dondoc "
+            "load --confirm-history`)."
+        )
     return f"Không hợp lệ: {exc.problem}."
