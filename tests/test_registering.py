@@ -317,6 +317,41 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_is_written(
     assert counts(db_url) == before
 
 
+def test_each_review_point_is_beside_its_field_with_its_sentence(
+    client: TestClient, db_url: str
+) -> None:
+    import json
+
+    from dondoc.db import get_engine, transaction
+    from dondoc.models import DraftRecord
+
+    login(client)
+    draft = new_draft(client)
+    sentence = "Báo cáo gửi về Bộ Xây dựng trước ngày 10 tháng 12 hàng năm."
+    with transaction(get_engine(db_url)) as session:
+        row = session.get(DraftRecord, draft)
+        assert row is not None
+        points = json.loads(row.review)
+        points.append(
+            {"where": "obligations[2].deadline", "message": "read from the paragraph after "
+             "the list", "sentence": sentence}
+        )  # fmt: skip
+        points.append(
+            {"where": "obligations[9].title", "message": "no such field", "sentence": None}
+        )
+        row.review = json.dumps(points, ensure_ascii=False)
+    page = client.get(f"{PAGE}/{draft}").text
+    deadline = page[page.index('id="nhiem-vu-2"') :]
+    deadline = deadline[
+        deadline.index("<legend>Thời hạn</legend>") : deadline.index("Chốt số liệu")
+    ]
+    assert "Cần xem lại:</strong> read from the paragraph after the list" in deadline
+    assert f"«{sentence}»" in deadline
+    assert "Cần xem lại:</strong> no deadline stated" not in deadline  # the plan's, elsewhere
+    others = page[page.index("Các điểm khác cần xem lại") :]
+    assert "obligations[9].title" in others and "no such field" in others
+
+
 def test_a_first_period_more_than_ten_years_back_is_refused_beside_it(
     client: TestClient, db_url: str
 ) -> None:
