@@ -303,6 +303,12 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_is_written(
     assert got.status_code == 400
     html = got.text
     assert "Bản nháp còn lỗi" in html
+    listed = html[
+        html.index("Cần sửa trước khi đăng ký") : html.index("</nav>", html.index("Cần sửa"))
+    ]
+    assert 'href="#f-directive-issued_on-ghi-chu">Văn bản, ngày ban hành</a>' in listed
+    assert 'href="#f-obligations-0-code-ghi-chu">Nhiệm vụ 1, mã nhiệm vụ</a>' in listed
+    assert 'id="f-directive-issued_on-ghi-chu"' in html
     for field, said in (
         ("directive-issued_on", "không phải là ngày"),
         ("obligations-0-code", "chữ thường không dấu"),

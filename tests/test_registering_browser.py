@@ -163,6 +163,14 @@ def test_paste_correct_register_and_the_board_matches_the_bundled_spec(
         expect(page.get_by_label("Đơn vị soạn thảo").last).to_have_value(
             "Cục Phát triển đô thị, Bộ Xây dựng"
         )
+        issued = page.get_by_label("Ngày ban hành (dd/mm/yyyy)").first  # the directive's
+        issued.fill("31/02/2016")
+        page.get_by_role("button", name="Đăng ký", exact=True).click()
+        expect(page.locator(".errors-list")).to_contain_text("Văn bản, ngày ban hành")
+        beside = page.locator(".field.has-error", has=page.locator("#f-directive-issued_on"))
+        expect(beside).to_contain_text("«31/02/2016» không phải là ngày")
+        shoot(page, "loi", size)
+        page.locator("#f-directive-issued_on").fill("02/08/2016")
         page.get_by_role("button", name="Đăng ký", exact=True).click()
         expect(page.locator(".notice.ok")).to_contain_text(
             "Đã đăng ký văn bản 24/CT-TTg: 3 nhiệm vụ giao cho 50 cơ quan"

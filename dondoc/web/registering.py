@@ -44,6 +44,7 @@ from dondoc.web.registering_view import (
     group_choices,
     notes_of,
     other_codes,
+    path_vi,
     renumber_review,
     shown_day,
 )
@@ -209,6 +210,7 @@ def _form_page(
         obligation_kinds=OBLIGATION_KINDS_VI,
         recurrences=RECURRENCES_VI,
         shown_day=shown_day,
+        path_vi=path_vi,
         carried=carried,
         error=error or ("Bản nháp còn lỗi: xem các ô được đánh dấu." if errors else None),
     )

@@ -154,3 +154,51 @@ def renumber_review(review_json: str, removed: int) -> str:
                     item = {**item, "where": f"{prefix}{index - 1}]{rest}"}
         out.append(item)
     return json.dumps(out, ensure_ascii=False)
+
+
+_BLOCKS_VI = {"directive": "Văn bản", "dispatch": "Công văn triển khai"}
+_FIELDS_VI = {
+    "number": "số, ký hiệu",
+    "doc_type": "loại văn bản",
+    "issued_on": "ngày ban hành",
+    "issuer": "cơ quan ban hành",
+    "unit": "đơn vị soạn thảo",
+    "implements": "thực hiện văn bản số",
+    "subject": "trích yếu",
+    "code": "mã nhiệm vụ",
+    "kind": "loại",
+    "recurrence": "lặp lại",
+    "first_period": "kỳ đầu tiên theo dõi",
+    "title": "tên nhiệm vụ",
+    "phrase": "câu trong văn bản",
+    "deadline": "thời hạn",
+    "deadline.date": "thời hạn: ngày cụ thể",
+    "deadline.month": "thời hạn: tháng trong kỳ",
+    "deadline.day": "thời hạn: ngày",
+    "cutoff": "chốt số liệu",
+    "cutoff.month": "chốt số liệu: tháng",
+    "cutoff.day": "chốt số liệu: ngày",
+    "addressees": "cơ quan thực hiện",
+}
+_TOP_VI = {
+    "addressees": "Cơ quan phải thực hiện",
+    "exclude": "Loại trừ",
+    "report_to": "Nơi gửi báo cáo",
+    "obligations": "Nhiệm vụ",
+}
+
+
+def path_vi(where: str) -> str:
+    """A field path as the form names it: "obligations[2].deadline.month" -> "Nhiệm vụ 3,
+    thời hạn: tháng trong kỳ"."""
+    if where in _TOP_VI:
+        return _TOP_VI[where]
+    block, _, rest = where.partition(".")
+    if block in _BLOCKS_VI:
+        return f"{_BLOCKS_VI[block]}, {_FIELDS_VI.get(rest, rest)}" if rest else _BLOCKS_VI[block]
+    if where.startswith("obligations["):
+        index, _, rest = where.removeprefix("obligations[").partition("]")
+        rest = rest.removeprefix(".")
+        head = f"Nhiệm vụ {int(index) + 1}" if index.isdigit() else "Nhiệm vụ"
+        return f"{head}, {_FIELDS_VI.get(rest, rest)}" if rest else head
+    return where
