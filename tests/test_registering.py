@@ -258,7 +258,7 @@ def test_paste_review_save_and_register_makes_the_bundled_specs_tasks(
     assert "Đã đăng ký văn bản 24/CT-TTg: 3 nhiệm vụ giao cho 50 cơ quan" in result
     assert 'id="tasks-made"' in result and "09/12/2026" in result
     assert "Nhắc lần đầu" in result and "09/11/2026" in result  # 30 days before 09/12/2026
-    assert "/bang-theo-doi?directive=24/CT-TTg" in result
+    assert "/bang-theo-doi?directive=24/CT-TTg&amp;year=2016" in result
     docs, tasks, drafts, registered = counts(db_url)
     assert (docs, drafts, registered) == (2, 1, 1) and tasks > 0
     assert task_set(db_url) == bundled_tasks(tmp_path)
@@ -356,6 +356,38 @@ def test_each_review_point_is_beside_its_field_with_its_sentence(
     assert "Cần xem lại:</strong> no deadline stated" not in deadline  # the plan's, elsewhere
     others = page[page.index("Các điểm khác cần xem lại") :]
     assert "obligations[9].title" in others and "no such field" in others
+
+
+def test_a_deadline_the_reader_could_not_read_must_be_written_before_registering(
+    client: TestClient, db_url: str
+) -> None:
+    import json
+
+    from dondoc.db import get_engine, transaction
+    from dondoc.models import DraftRecord
+
+    login(client)
+    draft = new_draft(client)
+    with transaction(get_engine(db_url)) as session:
+        row = session.get(DraftRecord, draft)
+        assert row is not None
+        content = json.loads(row.content)
+        content["obligations"][2]["deadline"] = "UNREAD"  # what the draft YAML says then
+        row.content = json.dumps(content, ensure_ascii=False)
+    page = client.get(f"{PAGE}/{draft}").text
+    assert "văn bản có nêu thời hạn nhưng chưa đọc được" in page
+    before = counts(db_url)
+    refused = post_form(client, draft, "dang-ky")
+    assert refused.status_code == 400
+    assert "cần ngày hạn trong tháng" in beside(refused.text, "obligations-2-deadline-day")
+    assert counts(db_url) == before
+    written = {
+        "obligations[2].deadline.month": "12",
+        "obligations[2].deadline.day": "10",
+        "obligations[2].deadline.inclusive": "false",
+    }
+    assert post_form(client, draft, "dang-ky", written).status_code == 303
+    assert counts(db_url)[3] == 1
 
 
 def test_a_first_period_more_than_ten_years_back_is_refused_beside_it(
