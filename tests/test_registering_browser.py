@@ -158,8 +158,9 @@ def test_paste_correct_register_and_the_board_matches_the_bundled_spec(
             return
 
         unit.fill("Cục Phát triển đô thị, Bộ Xây dựng")
-        page.get_by_role("button", name="Lưu nháp").click()
+        unit.press("Enter")  # saves, as "Lưu nháp" does: never the first "Xóa nhiệm vụ" button
         expect(page.locator(".notice.ok")).to_contain_text("Đã lưu nháp")
+        expect(page.locator("fieldset.obligation")).to_have_count(3)
         expect(page.get_by_label("Đơn vị soạn thảo").last).to_have_value(
             "Cục Phát triển đô thị, Bộ Xây dựng"
         )
