@@ -32,6 +32,8 @@ class Parsed:
     errors: Errors = field(default_factory=dict)
 
     def add(self, where: str, message: str) -> None:
+        # "addressees[3]" is the addressees' field: one list of checkboxes or codes.
+        where = re.sub(r"\[\d+\]$", "", where)
         self.errors.setdefault(where, []).append(message)
 
 

@@ -57,14 +57,11 @@ class Notes:
 
     points: dict[str, list[Point]] = field(default_factory=dict)
     errors: Errors = field(default_factory=dict)
-    shown: set[str] = field(default_factory=set)
 
     def review(self, where: str) -> list[Point]:
-        self.shown.add(where)
         return self.points.get(where, [])
 
     def error(self, where: str) -> list[str]:
-        self.shown.add(where)
         return self.errors.get(where, [])
 
     def elsewhere(self, paths: Sequence[str]) -> list[tuple[str, Point | str]]:
