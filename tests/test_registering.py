@@ -390,6 +390,19 @@ def test_a_deadline_the_reader_could_not_read_must_be_written_before_registering
     assert counts(db_url)[3] == 1
 
 
+def test_an_unknown_agency_code_is_refused_beside_the_addressees(
+    client: TestClient, db_url: str
+) -> None:
+    login(client)
+    draft = new_draft(client)
+    before = counts(db_url)
+    got = post_form(client, draft, "dang-ky", {"addressees_more": "BXD, KHONG-CO"})
+    assert got.status_code == 400
+    shown = got.text[got.text.index('id="f-addressees-ghi-chu"') :]
+    assert "Không có nhóm hoặc mã cơ quan «KHONG-CO»" in shown[: shown.index("Các bộ (14)")]
+    assert counts(db_url) == before
+
+
 def test_a_first_period_more_than_ten_years_back_is_refused_beside_it(
     client: TestClient, db_url: str
 ) -> None:
