@@ -6,12 +6,13 @@ The CLI and the Prefect flows both call these, so both behave the same.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext
@@ -78,10 +79,13 @@ def load_spec(
     *,
     spec: DirectiveSpec | None = None,
     confirm_history: bool = False,
+    actor: str = "cli",
+    within: Callable[[Session], None] | None = None,
 ) -> LoadResult:
     """``spec``: already read from ``path`` and checked by the caller (the load-directive flow
     replaces its ``source_file`` names with checked copies). ``confirm_history``: accept a
-    first_period more than ten years back (spec_checks.check_first_periods)."""
+    first_period more than ten years back (spec_checks.check_first_periods). ``within``: called
+    first in the load's transaction (a check or a write that commits or fails with the load)."""
     from dondoc.config.spec_loader import load_spec_file, resolve_addressees
     from dondoc.config.successions import load_directory
     from dondoc.tracking.isolation import describe
@@ -97,13 +101,15 @@ def load_spec(
     check_first_periods(spec, path, agencies=addressed, today=today, confirmed=confirm_history)
     failures: list[ObligationFailure] = []
     with transaction(engine_for(settings)) as session:
+        if within is not None:
+            within(session)
         obligations = load_directive(session=session, spec=spec, agencies=agencies, spec_path=path)
         for obligation in obligations:
             retime_open_tasks(session=session, ctx=ctx, obligation=obligation)
         created = ensure_tasks(session=session, ctx=ctx, full=True, failures=failures)
         transfer_open_tasks(session=session, ctx=ctx)
         refresh_statuses(session=session, ctx=ctx)
-        session.add(Event(at=ctx.now, kind="load", actor="cli", detail=f"{path.name}"))
+        session.add(Event(at=ctx.now, kind="load", actor=actor, detail=f"{path.name}"))
         skipped = describe(session=session, failures=failures)
     warnings = cutoff_warnings(spec, path, ctx.calendar, today)
     warnings += [f"obligation skipped (load its spec again): {o.line()}" for o in skipped]
@@ -192,3 +198,39 @@ def write_report(
         )
     write_synthesis_xlsx(synthesis, out)
     return synthesis
+
+
+def register_directive(
+    settings: Settings,
+    ctx: RunContext,
+    spec: DirectiveSpec,
+    *,
+    source_text: str,
+    actor: str,
+    confirm_history: bool = False,
+    within: Callable[[Session], None] | None = None,
+) -> LoadResult:
+    """Load a spec made on the board's *Đăng ký văn bản* form, with the text it was read from
+    kept as its document's source: `load_spec`'s path and checks, in its one transaction.
+    ``within`` runs first in that transaction (the board refuses a directive already loaded
+    and marks its draft registered there)."""
+    import tempfile
+
+    from dondoc.reading.text import slug
+
+    block = "dispatch" if spec.dispatch is not None else "directive"
+    stem = slug(getattr(spec, block).number)  # "351-BXD-PTDT": names the load event
+    document = getattr(spec, block).model_copy(update={"source_file": f"{stem}.txt"})
+    spec = spec.model_copy(update={block: document})
+    with tempfile.TemporaryDirectory(prefix="dondoc-register-") as folder:
+        (Path(folder) / f"{stem}.txt").write_text(source_text, encoding="utf-8")
+        path = Path(folder) / f"{stem}.yaml"  # only names the spec in messages and events
+        return load_spec(
+            settings,
+            ctx,
+            path,
+            spec=spec,
+            confirm_history=confirm_history,
+            actor=actor,
+            within=within,
+        )

@@ -11,9 +11,10 @@ from typing import Annotated
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from dondoc.actors import api_actor, local_actor, serving_auth_string
 from dondoc.config.settings import get_settings
 from dondoc.errors import InputError
-from dondoc.flows.artifacts import artifact_key
+from dondoc.flows.artifacts import artifact_key, board_url
 from dondoc.flows.common import context_at
 from dondoc.flows.inputs import Folder, content_bytes, one_of, read_confined
 from dondoc.flows.params import At, blank_to_none, vi
@@ -22,6 +23,7 @@ from dondoc.output_files import write_output_text
 from dondoc.reading.draft import DispatchDraft
 from dondoc.reading.importing import ImportedDraft, draft_from_text, draft_name, write_draft
 from dondoc.reading.text import DispatchTextError, decode_text
+from dondoc.registration import keep_draft
 
 _SUFFIX = ".draft.yaml"
 _USAGE = "text (the dispatch's text) or path (the name of a .txt file in DONDOC_DRAFTS_DIR)"
@@ -56,7 +58,24 @@ def _dispatch_text(folder: Folder, text: str | None, path: str | None) -> tuple[
         raise InputError(f"parameter path: {target.name}: {exc}", field="path") from None
 
 
-def _markdown(draft: DispatchDraft, result: ImportedDraft) -> str:
+def _review_line(review_page: str | None) -> str:
+    if review_page is None:
+        return (
+            "Chưa có cơ sở dữ liệu (`dondoc init`): bản nháp chưa được lưu để rà soát trên "
+            "bảng theo dõi."
+        )
+    return f"Rà soát và đăng ký trên bảng theo dõi: [{review_page}]({review_page})"
+
+
+def _recorded_by() -> str:
+    from prefect.runtime import deployment
+
+    if deployment.id is None:  # called in this process
+        return local_actor()
+    return api_actor(serving_auth_string())
+
+
+def _markdown(draft: DispatchDraft, result: ImportedDraft, review_page: str | None) -> str:
     title = draft.number or "(chưa đọc được số, ký hiệu)"
     points = [f"{i}. {p}" for i, p in enumerate(draft.review, 1)] or ["Không có."]
     loads = (
@@ -70,6 +89,8 @@ def _markdown(draft: DispatchDraft, result: ImportedDraft) -> str:
             "",
             f"Tệp: `{result.path}` — {len(draft.obligations)} nhiệm vụ, "
             f"{len(draft.review)} điểm cần rà soát. {loads}",
+            "",
+            _review_line(review_page),
             "",
             "## Cần rà soát (REVIEW)",
             *points,
@@ -110,7 +131,9 @@ def import_dispatch_flow(
     """Read the plain text of a dispatch (công văn), directive or decision, pasted (`text`) or
     named in the drafts folder DONDOC_DRAFTS_DIR (`path`), and write a DRAFT directive spec to
     the drafts folder, with '# REVIEW:' comments where the text was not read with confidence.
-    Review the draft, then load it (`dondoc load` or load-directive)."""
+    Review the draft, then load it (`dondoc load` or load-directive), or review and register it
+    on the board's Đăng ký văn bản page, where the draft is kept too (its link is in the
+    artifact) once the database is made."""
     settings = get_settings()
     now = context_at(at, settings).now
     folder = settings.drafts_dir
@@ -125,10 +148,15 @@ def import_dispatch_flow(
     if named is None:
         write_output_text(source, text, option="DONDOC_DRAFTS_DIR", force=False)
     result = write_draft(draft, source=source, output=folder / f"{stem}{_SUFFIX}")
+    kept = keep_draft(
+        settings, draft, source_name=filename, source_text=text, actor=_recorded_by(), now=now
+    )
+    review_page = None if kept is None else board_url(f"/dang-ky-van-ban/{kept}", None, settings)
+    where = f": [rà soát trên bảng theo dõi]({review_page})" if review_page else ""
     create_markdown_artifact(
         key=artifact_key("import-dispatch", stem),
-        markdown=_markdown(draft, result),
-        description=f"Bản nháp đặc tả nhập từ {filename}: cần rà soát trước khi nạp",
+        markdown=_markdown(draft, result, review_page),
+        description=f"Bản nháp đặc tả nhập từ {filename}: cần rà soát trước khi nạp{where}",
     )
     for point in draft.review:
         get_run_logger().info("REVIEW %s", point)
@@ -139,4 +167,5 @@ def import_dispatch_flow(
         "obligations": len(draft.obligations),
         "review": [str(p) for p in draft.review],
         "loads": result.load_error is None,
+        "review_page": review_page,
     }

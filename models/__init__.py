@@ -13,6 +13,7 @@ from dondoc.models.directory import (
     Document,
     DocumentBase,
 )
+from dondoc.models.drafts import DraftRecord
 from dondoc.models.messaging import NOTIFICATION_STATUSES, Event, Notification
 from dondoc.models.tracking import (
     Assignment,
@@ -39,6 +40,7 @@ __all__ = [
     "ContactCreate",
     "Document",
     "DocumentBase",
+    "DraftRecord",
     "Event",
     "Notification",
     "Obligation",
