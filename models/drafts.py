@@ -8,11 +8,12 @@ import datetime as dt
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
-from dondoc.models.base import UTCDateTime, utcnow
+from dondoc.models.base import DEFERRED, UTCDateTime, utcnow
 
 
 class DraftRecord(SQLModel, table=True):
     __tablename__ = "dispatch_draft"
+    model_config = DEFERRED  # validators built on first use, not at import
     id: int | None = Field(default=None, primary_key=True)
     source_name: str = Field(max_length=255, description="The file or 'văn bản dán vào'")
     source_text: str = Field(sa_type=Text)
