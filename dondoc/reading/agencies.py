@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dondoc.config.spec_loader import AgencyRecord
+from dondoc.reading.former import FORMER, Former, bare_names, former_in
 from dondoc.reading.text import fold, fold_pattern
 
 MINISTRIES, MINISTERIAL, COMMITTEES, DEPARTMENTS = (
@@ -73,6 +74,25 @@ class AgencyIndex:
         self.names = sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True)
         self.ministries = {fold(a.name).removeprefix("bô "): a.code for a in agencies
                            if a.kind == "ministry"}  # fmt: skip
+        self.former_ministries = {
+            bare: f for bare, f in bare_names().items() if f.successor in self.agencies
+        }
+
+    def successors(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(today's code, a note) for each body ``text`` names as before 2025 ("Bộ Kế hoạch và
+        Đầu tư" -> BTC): for a task that names its agency, like `match` does for an entry."""
+        return tuple((f.successor, self.note(f)) for f, _ in former_in(fold(text))
+                     if f.successor in self.agencies)  # fmt: skip
+
+    def note(self, former: Former) -> str:
+        return former.note(self.agencies[former.successor].name)
+
+    def proper_names(self) -> tuple[str, ...]:
+        """Names that keep their capitals in a sentence: agencies, former bodies, provinces."""
+        names = [a.name for a in self.agencies.values()]
+        names += [a.short_name for a in self.agencies.values()
+                  if a.short_name and a.kind == "provincial_committee"]  # fmt: skip
+        return tuple(dict.fromkeys([*names, *(f.name for f in FORMER)]))
 
     def members(self, group_or_code: str) -> set[str]:
         if group_or_code in self.agencies:
@@ -89,7 +109,16 @@ class AgencyIndex:
         if named := _NAMED_MINISTRIES.search(text):
             found = [(n, c) for n, c in self.ministries.items() if n in named["names"]]
             codes += [c for _, c in found]
+            for bare, former in self.former_ministries.items():
+                if bare in named["names"]:
+                    codes.append(former.successor)
+                    notes.append(self.note(former))
             text = text[: named.start()] + " " * len(named.group()) + text[named.end() :]
+        for former, hit in former_in(text):
+            if former.successor in self.agencies:
+                text = text[: hit.start()] + " " * len(hit.group()) + text[hit.end() :]
+                codes.append(former.successor)
+                notes.append(self.note(former))
         for found_groups, pattern, note in _GROUP_PATTERNS:
             text, hits = pattern.subn(" ", text)
             if hits:

@@ -12,9 +12,16 @@ from dataclasses import dataclass
 from dondoc.config.spec_loader import AgencyRecord
 from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.agencies import AgencyIndex
-from dondoc.reading.blocks import archive_unit, read_blocks
+from dondoc.reading.blocks import Blocks, archive_unit, read_blocks
 from dondoc.reading.header import Header, read_header
-from dondoc.reading.identity import doc_type, expand_unit, implemented, issuer, symbol_codes
+from dondoc.reading.identity import (
+    doc_type,
+    expand_unit,
+    implemented,
+    issuer,
+    subject,
+    symbol_codes,
+)
 from dondoc.reading.parties import Parties, read_parties
 from dondoc.reading.review import Review, ReviewPoint
 from dondoc.reading.symbols import Citation, citations, parse_symbol
@@ -38,6 +45,15 @@ class DocumentDraft:
     subject: str | None
     unit: str | None = None
     implements: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year that, with the number, names the document: the one in the number
+        ("09/2019/NĐ-CP"), else the year of issue (24/CT-TTg of 2012 is not that of 2016)."""
+        sym = parse_symbol(self.number) if self.number else None
+        if sym is not None and sym.year is not None:
+            return sym.year
+        return self.issued_on.year if self.issued_on else None
 
 
 @dataclass(frozen=True)
@@ -97,8 +113,9 @@ def parse_dispatch(
     typed = doc_type(header, sym)
     issuer_code, unit_code = symbol_codes(sym, typed.value)
     body = "\n".join(blocks.body)
-    cites = [c for c in citations(f"{header.subject or ''}\n{body}") if c.number != header.number]
-    target, structural = _implements(header.subject or "", body, cites, typed.value)
+    about = subject(header, index)
+    cites = [c for c in citations(f"{about.value or ''}\n{body}") if c.number != header.number]
+    target, structural = _implements(about.value or "", body, cites, typed.value)
     role = "dispatch" if structural else "directive"
     if target is not None and not structural:
         review.add(
@@ -107,7 +124,7 @@ def parse_dispatch(
             "assigns that document's tasks, put that document under 'directive:' and this one "
             "under 'dispatch:'",
         )
-    elif target is not None and target.start > len(header.subject or ""):
+    elif target is not None and target.start > len(about.value or ""):
         review.add("dispatch.implements", "read from the body ('triển khai'): check")
     who = issuer(header, issuer_code, index)
     unit = expand_unit(archive_unit(blocks.distribution), unit_code, text)
@@ -116,14 +133,17 @@ def parse_dispatch(
         doc_type=typed.value,
         issuer=who.value,
         issued_on=header.issued_on,
-        subject=header.subject,
+        subject=about.value,
         unit=unit.value,
         implements=target.number if target else None,
     )
     _document_review(review, role, header, document)
-    review.add(f"{role}.doc_type", *typed.notes)
-    review.add(f"{role}.issuer", *who.notes)
-    review.add(f"{role}.unit", *unit.notes)
+    review.add(
+        f"{role}.doc_type", *typed.notes, sentence=header.subject_lines or header.number_line
+    )
+    review.add(f"{role}.subject", *about.notes, sentence=header.subject_lines)
+    review.add(f"{role}.issuer", *who.notes, sentence=header.issuer_source or header.number_line)
+    review.add(f"{role}.unit", *unit.notes, sentence=_archive_line(blocks))
     directive = _directive(target, text, review) if target and structural else None
     parties: Parties = read_parties(blocks, index, who.value, review)
     work = read_obligations(blocks.body, header.issued_on, today, calendar, review)
@@ -189,13 +209,17 @@ def _implements(
     return None, False
 
 
+def _archive_line(blocks: Blocks) -> str | None:
+    return next((e.written for e in blocks.distribution if e.role == "archive"), None)
+
+
 def _document_review(review: Review, role: str, header: Header, doc: DocumentDraft) -> None:
     if doc.number is None:
         got = f" (got {header.number_raw!r})" if header.number_raw else ""
-        review.add(f"{role}.number", f"no number/symbol read{got}")
+        review.add(f"{role}.number", f"no number/symbol read{got}", sentence=header.number_line)
     if doc.issued_on is None:
         got = f" (got {header.date_text!r})" if header.date_text else ""
-        review.add(f"{role}.issued_on", f"no date of issue read{got}")
+        review.add(f"{role}.issued_on", f"no date of issue read{got}", sentence=header.date_line)
     if doc.subject is None:
         review.add(f"{role}.subject", "no subject ('V/v ...' or the line under the type name)")
 

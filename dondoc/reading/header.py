@@ -22,6 +22,20 @@ _SEPARATOR = re.compile(r"^[-_=*.…\s]+$")
 _SUBJECT_STOP = re.compile(r"^(?:Kính gửi|Căn cứ|Nơi nhận|Số\s*:|\d+\s*[.)]\s|[IVX]+\.\s)", re.I)
 _TITLE_WORDS = {fold(word): code for word, code in TYPE_WORDS.items()}
 _BODY_START = re.compile(r"^(?:Kính gửi|.{0,40}\sđiện\s*:|Căn cứ)", re.I)
+# A line of an issuer's name printed over two lines that carries on the line above it ("BẢO
+# HIỂM XÃ HỘI" / "VIỆT NAM", "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI", "BỘ NÔNG NGHIỆP" / "VÀ PHÁT
+# TRIỂN NÔNG THÔN"); a line naming a body of its own ("CỤC ...", "SỞ ...") does not.
+_CARRIES_ON = re.compile(
+    r"^(?:VIỆT NAM|TỈNH|THÀNH PHỐ|TP\b|TRUNG ƯƠNG|NHÀ NƯỚC|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|VÀ\b|[-&,])"
+)
+_OPEN_END = re.compile(r"(?:\bVÀ|[-&,])$")
+# The line under a decision's subject naming who decides ("THỦ TƯỚNG CHÍNH PHỦ", "BỘ TRƯỞNG BỘ
+# XÂY DỰNG", "ỦY BAN NHÂN DÂN TỈNH ..."): not part of an upper-case subject.
+_AUTHORITY = re.compile(
+    r"^(?:THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|THỐNG ĐỐC|TỔNG GIÁM ĐỐC|GIÁM ĐỐC|CỤC TRƯỞNG|VỤ TRƯỞNG"
+    r"|TỔNG CỤC TRƯỞNG|CHÁNH|TỔNG THANH TRA|TỔNG KIỂM TOÁN|CHÍNH PHỦ$|QUỐC HỘI$|HỘI ĐỒNG"
+    r"|ỦY BAN|UỶ BAN|UBND|BAN THƯỜNG VỤ|BAN CHẤP HÀNH)"
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +47,16 @@ class Header:
     place: str | None
     issuer_lines: tuple[str, ...]  # upper-case header lines naming the issuing body
     title_code: str | None  # type from the type-name line ("CHỈ THỊ" -> CT)
-    subject: str | None
+    subject: str | None  # as printed, on one line (upper case when printed so)
     is_vv: bool  # the subject is a công văn's "V/v ..." line
+    number_line: str | None = None  # the lines each value was read from, for review
+    date_line: str | None = None
+    subject_lines: str | None = None  # the type name and the subject
+    issuer_source: str | None = None
+
+    @property
+    def subject_upper(self) -> bool:
+        return self.subject is not None and is_upper_line(self.subject)
 
 
 def read_header(text: str) -> Header:
@@ -42,20 +64,32 @@ def read_header(text: str) -> Header:
     number, raw, number_line = _number(lines)
     issued_on, date_text, place = _date(text)
     title_code, title_line = _title(lines)
-    subject, is_vv = _vv_subject(lines)
+    issuer_lines = _issuer_lines(lines[: number_line if number_line >= 0 else 8])
+    subject, is_vv, where = _vv_subject(lines)
     if subject is None and title_line is not None:
-        subject = _title_subject(lines, title_line)
+        subject, where = _title_subject(lines, title_line, issuer_lines)
     return Header(
         number=number,
         number_raw=raw,
         issued_on=issued_on,
         date_text=date_text,
         place=place,
-        issuer_lines=tuple(_issuer_lines(lines[: number_line if number_line >= 0 else 8])),
+        issuer_lines=tuple(issuer_lines),
         title_code=title_code,
         subject=subject,
         is_vv=is_vv,
+        number_line=squash(lines[number_line]) if number_line >= 0 else None,
+        date_line=_line_of(lines, date_text),
+        subject_lines="\n".join(squash(line) for line in where) if where else None,
+        issuer_source="\n".join(issuer_lines) if issuer_lines else None,
     )
+
+
+def _line_of(lines: list[str], found: str | None) -> str | None:
+    if not found:
+        return None
+    tail = found[-12:]
+    return next((squash(line) for line in lines[:60] if tail in squash(line)), found)
 
 
 def _number(lines: list[str]) -> tuple[str | None, str | None, int]:
@@ -100,14 +134,30 @@ def _place(before: str) -> str | None:
 
 
 def _issuer_lines(lines: list[str]) -> list[str]:
+    """The upper-case names above the number, each name on one line even when printed over
+    two: the governing body first when there is one ("BỘ XÂY DỰNG", "CỤC PHÁT TRIỂN ĐÔ THỊ")."""
     out: list[str] = []
+    joinable = motto_open = False
     for line in lines:
         for cell in cells(line):
             folded = fold(cell)
-            if any(folded.startswith(m) for m in _MOTTO) or _SEPARATOR.match(cell):
+            if any(folded.startswith(m) for m in _MOTTO):
                 continue
-            if is_upper_line(cell) and not _NUMBER.match(cell):
-                out.append(squash(cell))
+            if len(folded) > 15 and _MOTTO[0].startswith(folded):  # the motto over two lines
+                motto_open = True
+                continue
+            if _SEPARATOR.match(cell) or not is_upper_line(cell) or _NUMBER.match(cell):
+                joinable = joinable and not _SEPARATOR.match(cell)
+                continue
+            if motto_open and folded == "viêt nam":  # the motto's second line
+                motto_open = False
+                continue
+            name = squash(cell)
+            if out and joinable and (_CARRIES_ON.match(name) or _OPEN_END.search(out[-1])):
+                out[-1] = f"{out[-1]} {name}"
+            else:
+                out.append(name)
+            joinable = True
     return out
 
 
@@ -126,7 +176,7 @@ def _title(lines: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _vv_subject(lines: list[str]) -> tuple[str | None, bool]:
+def _vv_subject(lines: list[str]) -> tuple[str | None, bool, list[str]]:
     for i, line in enumerate(lines[:40]):
         first = next(iter(cells(line)), "")
         if re.match(r"V/v\b", first, re.I):
@@ -136,8 +186,8 @@ def _vv_subject(lines: list[str]) -> tuple[str | None, bool]:
                 if not _continues(parts[-1], cell):
                     break
                 parts.append(cell)
-            return squash(" ".join(parts)), True
-    return None, False
+            return squash(" ".join(parts)), True, parts
+    return None, False, []
 
 
 def _continues(previous: str, cell: str) -> bool:
@@ -146,15 +196,30 @@ def _continues(previous: str, cell: str) -> bool:
     return cell[:1].islower() or not previous.rstrip().endswith((".", ";", ":"))
 
 
-def _title_subject(lines: list[str], title_line: int) -> str | None:
+def _title_subject(
+    lines: list[str], title_line: int, issuer_lines: list[str]
+) -> tuple[str | None, list[str]]:
+    """The trích yếu under the type name, in sentence case ("Về việc ...") or, as often
+    printed, in capitals over two or three lines; it ends at a blank line, a rule, or the line
+    naming who decides ("THỦ TƯỚNG CHÍNH PHỦ")."""
+    issuers = {fold(name) for name in issuer_lines}
     parts: list[str] = []
-    for line in lines[title_line + 1 : title_line + 6]:
+    used = [lines[title_line]]
+    upper: bool | None = None
+    for line in lines[title_line + 1 : title_line + 8]:
         cell = next(iter(cells(line)), "")
         if not cell:
             if parts:
                 break
             continue
-        if _SEPARATOR.match(cell) or is_upper_line(cell) or _SUBJECT_STOP.match(cell):
+        if _SEPARATOR.match(cell) or _SUBJECT_STOP.match(cell) or _BODY_START.match(cell):
             break
+        capitals = is_upper_line(cell)
+        if upper is not None and capitals != upper:
+            break
+        if capitals and (_AUTHORITY.match(cell) or fold(cell) in issuers):
+            break
+        upper = capitals
         parts.append(cell)
-    return squash(" ".join(parts)) if parts else None
+        used.append(line)
+    return (squash(" ".join(parts)), used) if parts else (None, [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Tone marks only: grave, acute, tilde, hook above, dot below. The vowel-shape marks (circumflex,
 # breve, horn) stay, so "Hà Nam" and "Hà Nội" remain different while "hoà"/"hòa" and
@@ -106,6 +107,50 @@ def sentence_case(upper: str) -> str:
     parts = upper.lower().split()
     head = 2 if len(parts) > 1 else 1
     return " ".join(p.capitalize() if i < head else p for i, p in enumerate(parts))
+
+
+# Names that keep their capitals inside a sentence-case text, beside the agencies' own names.
+PROPER_NAMES = ("Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Việt Nam", "Trung ương",
+                "Đảng", "Nhà nước Việt Nam")  # fmt: skip
+_HEADS = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân", "tổng cục", "chi cục",
+          "cục", "vụ", "sở", "bộ", "ban", "viện", "văn phòng", "thanh tra", "kho bạc",
+          "trung tâm", "phòng")  # fmt: skip
+_CITED = re.compile(
+    r"\b(?:chỉ thị|quyết định|nghị quyết|nghị định|thông tư|công điện|kế hoạch|công văn|luật"
+    r"|thông báo|chương trình|đề án)(?=\s+(?:số\s+)?\d)"
+)
+_KEPT = re.compile(r"\S*[\d/]\S*")  # numbers, years, symbols ("24/CT-TTg") keep their case
+
+
+def subject_case(upper: str, names: Iterable[str] = ()) -> str:
+    """ "VỀ VIỆC TRIỂN KHAI CHỈ THỊ SỐ 24/CT-TTg CỦA THỦ TƯỚNG CHÍNH PHỦ" -> "Về việc triển
+    khai Chỉ thị số 24/CT-TTg của Thủ tướng Chính phủ": a trích yếu printed in capitals, in
+    sentence case; ``names`` (agencies, provinces) and `PROPER_NAMES` keep their capitals.
+    Callers flag the result: other proper names need capitals this cannot know."""
+    out = _restore(upper.lower(), upper, names)
+    out = _CITED.sub(lambda m: m.group().capitalize(), out)
+    return out[:1].upper() + out[1:]
+
+
+def name_case(upper: str, names: Iterable[str] = ()) -> str:
+    """ "CỤC PHÁT TRIỂN ĐÔ THỊ" -> "Cục Phát triển đô thị", "BẢO HIỂM XÃ HỘI VIỆT NAM" ->
+    "Bảo hiểm xã hội Việt Nam": a body's name (Decree 30/2020/NĐ-CP, Appendix II: the kind of
+    body, then the first word of its own name, capitalised). Callers flag the result."""
+    low = _restore(upper.lower(), upper, names)
+    head = next((h for h in _HEADS if low == h or low.startswith(h + " ")), None)
+    if head is not None and len(low) > len(head):
+        rest = low[len(head) + 1 :]
+        low = f"{head} {rest[:1].upper()}{rest[1:]}"
+    return low[:1].upper() + low[1:]
+
+
+def _restore(low: str, printed: str, names: Iterable[str]) -> str:
+    for m in _KEPT.finditer(printed):
+        low = low[: m.start()] + m.group() + low[m.end() :]
+    for name in sorted({*names, *PROPER_NAMES}, key=len, reverse=True):
+        pattern = r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)"
+        low = re.sub(pattern, lambda _m, n=name: n, low)
+    return low
 
 
 def title_case(upper: str) -> str:
