@@ -138,7 +138,7 @@ def _entry(written: str) -> Entry:
     return Entry(text, role, written)
 
 
-_COPIES = re.compile(r"\s*\(?\s*\d+\s*(?:b|bản)?\s*\)?\s*$", re.I)
+_COPIES = re.compile(r"\s*\(\s*\d+\s*(?:b|bản)?\s*\)\s*$|\s+\d+\s*(?:b|bản)$", re.I)
 _CLERICAL = {"vt", "vp", "văn thư", "văn phòng", "hc", "vt-vp"}
 
 

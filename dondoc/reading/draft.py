@@ -117,15 +117,19 @@ def parse_dispatch(
     cites = [c for c in citations(f"{about.value or ''}\n{body}") if c.number != header.number]
     target, structural = _implements(about.value or "", body, cites, typed.value)
     role = "dispatch" if structural else "directive"
+    cited = _line_with(blocks.body, target.number) if target else None
     if target is not None and not structural:
         review.add(
             "directive.implements",
             f"the body says it implements {target.word} {target.number}; if this dispatch "
             "assigns that document's tasks, put that document under 'directive:' and this one "
             "under 'dispatch:'",
+            sentence=cited,
         )
     elif target is not None and target.start > len(about.value or ""):
-        review.add("dispatch.implements", "read from the body ('triển khai'): check")
+        review.add(
+            "dispatch.implements", "read from the body ('triển khai'): check", sentence=cited
+        )
     who = issuer(header, issuer_code, index)
     unit = expand_unit(archive_unit(blocks.distribution), unit_code, text)
     document = DocumentDraft(
@@ -207,6 +211,10 @@ def _implements(
                 found = Citation(cite.word, cite.number, cite.start + shift, cite.end + shift)
                 return found, verbs != r"thực hiện"
     return None, False
+
+
+def _line_with(lines: Sequence[str], number: str) -> str | None:
+    return next((line for line in lines if number in line), None)
 
 
 def _archive_line(blocks: Blocks) -> str | None:

@@ -16,6 +16,9 @@ from collections.abc import Iterable
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u3000]+")
 _CELL_BREAK = re.compile(r"\t+| {3,}")
+_COLUMN_GAP = re.compile(r"(?<=\S)[ \u00a0]{3,}(?=\S)")
+_BODY = re.compile(r"^\s*(?:Kính\s+gửi|Căn\s+cứ|\d{1,2}\s*[.)]\s|.{3,60}\sđiện\s*:)", re.I)
+_SIGNED = re.compile(r"^\s*Nơi\s+nhận\b", re.I)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Abbreviations officials write for the same body, spelled out in folded form (see `fold`).
 _ABBREVIATIONS = (
@@ -48,11 +51,19 @@ def decode_text(raw: bytes) -> str:
 
 
 def normalise(text: str) -> str:
-    """NFC, LF line endings, no BOM; tabs survive (they separate the header's two columns)."""
+    """NFC, LF line endings, no BOM; tabs survive (they separate the header's two columns), and
+    so do wide gaps of spaces in the header and the signature block, as tabs: a two-column
+    header typed or converted with spaces ("BỘ XÂY DỰNG        CỘNG HÒA ...")."""
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2013", "-")
-    lines = (_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
-    return "\n".join(line.lstrip(" ") for line in lines)
+    raw = text.split("\n")
+    header_end = next((i for i, line in enumerate(raw[:25]) if _BODY.match(line)), 25)
+    signed = next((i for i, line in enumerate(raw) if _SIGNED.match(line)), len(raw))
+    lines = (
+        _SPACES.sub(" ", _COLUMN_GAP.sub("\t", line) if i < header_end or i >= signed else line)
+        for i, line in enumerate(raw)
+    )
+    return "\n".join(line.rstrip().lstrip(" ") for line in lines)
 
 
 def cells(line: str) -> list[str]:
@@ -110,16 +121,27 @@ def sentence_case(upper: str) -> str:
 
 
 # Names that keep their capitals inside a sentence-case text, beside the agencies' own names.
-PROPER_NAMES = ("Thủ tướng Chính phủ", "Chính phủ", "Quốc hội", "Việt Nam", "Trung ương",
-                "Đảng", "Nhà nước Việt Nam")  # fmt: skip
+PROPER_NAMES = ("Thủ tướng Chính phủ", "Phó Thủ tướng", "Thủ tướng", "Chính phủ", "Quốc hội",
+                "Việt Nam", "Trung ương", "Đảng", "Nhà nước Việt Nam")  # fmt: skip
 _HEADS = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân", "tổng cục", "chi cục",
           "cục", "vụ", "sở", "bộ", "ban", "viện", "văn phòng", "thanh tra", "kho bạc",
           "trung tâm", "phòng")  # fmt: skip
-_CITED = re.compile(
-    r"\b(?:chỉ thị|quyết định|nghị quyết|nghị định|thông tư|công điện|kế hoạch|công văn|luật"
-    r"|thông báo|chương trình|đề án)(?=\s+(?:số\s+)?\d)"
+_DOCUMENTS = (
+    r"chỉ thị|quyết định|nghị quyết|nghị định|thông tư|công điện|kế hoạch|công văn"
+    r"|luật|thông báo|chương trình|đề án|quy chế|quy định|chiến lược|quy hoạch"
 )
-_KEPT = re.compile(r"\S*[\d/]\S*")  # numbers, years, symbols ("24/CT-TTg") keep their case
+# A document named by its number, or as the object of "phê duyệt", "ban hành", ... ("Phê duyệt
+# Đề án ...", "triển khai Chỉ thị số 24/CT-TTg"), is written with a capital.
+_CITED = re.compile(
+    r"\b(?:" + _DOCUMENTS + r")(?=\s+(?:số\s+)?\d)"
+    r"|(?<=phê duyệt )(?:" + _DOCUMENTS + r")|(?<=ban hành )(?:" + _DOCUMENTS + r")"
+    r"|(?<=triển khai )(?:" + _DOCUMENTS + r")|(?<=thực hiện )(?:" + _DOCUMENTS + r")"
+)
+# Numbers, years, symbols ("24/CT-TTg") and roman numerals after "loại", "quý", ... keep their
+# case ("đô thị loại I", "quý III").
+_KEPT = re.compile(
+    r"\S*[\d/]\S*|\b(?:LOẠI|QUÝ|NHÓM|KHÓA|KHOÁ|HẠNG|CẤP|ĐỢT|PHẦN|CHƯƠNG|ĐOẠN) (?P<roman>[IVXL]+)\b"
+)
 
 
 def subject_case(upper: str, names: Iterable[str] = ()) -> str:
@@ -146,10 +168,11 @@ def name_case(upper: str, names: Iterable[str] = ()) -> str:
 
 def _restore(low: str, printed: str, names: Iterable[str]) -> str:
     for m in _KEPT.finditer(printed):
-        low = low[: m.start()] + m.group() + low[m.end() :]
+        start = m.start("roman") if m["roman"] else m.start()
+        low = low[:start] + printed[start : m.end()] + low[m.end() :]
     for name in sorted({*names, *PROPER_NAMES}, key=len, reverse=True):
         pattern = r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)"
-        low = re.sub(pattern, lambda _m, n=name: n, low)
+        low = re.sub(pattern, lambda _m, n=name: n, low, flags=re.I)
     return low
 
 
