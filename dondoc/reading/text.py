@@ -151,6 +151,7 @@ def subject_case(upper: str, names: Iterable[str] = ()) -> str:
     Callers flag the result: other proper names need capitals this cannot know."""
     out = _restore(upper.lower(), upper, names)
     out = _CITED.sub(lambda m: m.group().capitalize(), out)
+    out = re.sub(r"^V/V\b", "V/v", out)
     return out[:1].upper() + out[1:]
 
 

@@ -1,0 +1,223 @@
+"""Headers as printed (issue #15, pattern 5): upper-case trích yếu under the type name, issuers
+printed over two lines in two-column headers (tabs or spaces) or in one column, pre-2025
+ministries read as today's successors with a note, "Đề án" in a subject, the drafting unit
+without its copy count, and a document's year. Whole documents in fixtures/dispatches/headers
+(CRLF, NFD, tabs, spaces), each review point with the header line(s) it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dondoc.config.spec_loader import AgencyRecord
+from dondoc.config.successions import load_directory
+from dondoc.reading.agencies import AgencyIndex
+from dondoc.reading.blocks import Entry, archive_unit
+from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
+from dondoc.reading.text import decode_text
+
+HEADERS = Path(__file__).parent / "fixtures" / "dispatches" / "headers"
+EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
+    (HEADERS / "expected.yaml").read_text(encoding="utf-8")
+)
+TODAY = dt.date(2026, 6, 1)
+_HEADER_FIELDS = ("number", "issued_on", "doc_type", "issuer", "subject", "unit")
+
+
+@pytest.fixture(scope="module")
+def agencies() -> list[AgencyRecord]:
+    return load_directory()
+
+
+def _read(text: str, agencies: list[AgencyRecord]) -> DispatchDraft:
+    return parse_dispatch(text, agencies, today=TODAY)
+
+
+def _fixture(name: str) -> str:
+    return decode_text((HEADERS / name).read_bytes())
+
+
+def test_every_header_fixture_has_expectations() -> None:
+    assert {p.name for p in HEADERS.glob("*.txt")} == set(EXPECTED)
+    assert len(EXPECTED) >= 9
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_header_is_read_as_printed(name: str, agencies: list[AgencyRecord]) -> None:
+    want, draft = EXPECTED[name], _read(_fixture(name), agencies)
+    doc = draft.document
+    got = {key: getattr(doc, key) for key in (*_HEADER_FIELDS, "year")}
+    assert got == {key: want[key] for key in (*_HEADER_FIELDS, "year")}
+    assert set(draft.addressees) == set(want["addressees"])
+    for where, words in want["review"].items():
+        points = [p for p in draft.review if p.where == where]
+        said = " ".join(f"{p.message} {p.sentence or ''}" for p in points)
+        for word in words:
+            assert word in said, (where, word, said)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_header_review_point_shows_its_line(name: str, agencies: list[AgencyRecord]) -> None:
+    draft = _read(_fixture(name), agencies)
+    header_points = [
+        p
+        for p in draft.review
+        if p.where.split(".")[-1] in _HEADER_FIELDS or p.where.endswith("doc_type")
+    ]
+    for point in header_points:
+        assert point.sentence, point
+    for point in draft.review:
+        if "named as before" in point.message:
+            assert point.sentence, point
+
+
+def _columns(text: str, gap: str) -> str:
+    return "\n".join(line.replace("\t", gap) for line in text.split("\n"))
+
+
+def _column_after_column(text: str) -> str:
+    """The header as a PDF's text layer gives it: the left column, then the right one."""
+    lines = text.split("\n")
+    end = next(i for i, line in enumerate(lines) if line.startswith("Kính gửi"))
+    left = [line.split("\t")[0] for line in lines[:end]]
+    right = [line.split("\t")[1] for line in lines[:end] if "\t" in line]
+    return "\n".join([*left, *right, *lines[end:]])
+
+
+@pytest.mark.parametrize("name", ["nhnn-nfd-old-ministry.txt", "cuc-ptdt-two-line-issuer.txt"])
+def test_the_same_header_in_any_layout_reads_the_same(
+    name: str, agencies: list[AgencyRecord]
+) -> None:
+    text = _fixture(name)
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    want = {key: getattr(_read(text, agencies).document, key) for key in _HEADER_FIELDS}
+    for variant in (
+        _columns(text, "        "),
+        _columns(text, " \u00a0  "),
+        _column_after_column(text),
+        text.replace("\n", "\r\n"),
+    ):
+        doc = _read(variant, agencies).document
+        assert {key: getattr(doc, key) for key in _HEADER_FIELDS} == want
+
+
+def test_upper_case_subject_stops_at_who_decides(agencies: list[AgencyRecord]) -> None:
+    text = (
+        "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/QĐ-BXD\tHà Nội, ngày 02 tháng 01 năm 2026\n\nQUYẾT ĐỊNH\n"
+        "VỀ VIỆC BAN HÀNH QUY CHẾ PHỐI HỢP THỰC HIỆN CHẾ ĐỘ BÁO CÁO\n"
+        "BỘ TRƯỞNG BỘ XÂY DỰNG\n"
+        "Căn cứ Nghị định số 33/2025/NĐ-CP;\n\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp./.\n\n"
+        "Nơi nhận:\n- Như Điều 1;\n- Lưu: VT, VP.\n"
+    )
+    doc = _read(text, agencies).document
+    assert doc.subject == "Về việc ban hành Quy chế phối hợp thực hiện chế độ báo cáo"
+    assert doc.doc_type == "QĐ"
+
+
+def test_an_upper_case_v_v_line_is_a_subject(agencies: list[AgencyRecord]) -> None:
+    text = (
+        "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 77/BXD-PTĐT\tHà Nội, ngày 02 tháng 01 năm 2026\n"
+        "V/V TRIỂN KHAI CHỈ THỊ SỐ 24/CT-TTG CỦA THỦ TƯỚNG CHÍNH PHỦ\n\n"
+        "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
+        "Bộ Xây dựng đề nghị báo cáo trước ngày 15/12/2026./.\n\nNơi nhận:\n- Như trên;\n"
+        "- Lưu: VT, PTĐT.\n"
+    )
+    draft = _read(text, agencies)
+    assert draft.subject == "V/v triển khai Chỉ thị số 24/CT-TTg của Thủ tướng Chính phủ"
+    assert draft.directive is not None and draft.directive.number == "24/CT-TTg"
+    assert any(p.where == "dispatch.subject" and p.sentence for p in draft.review)
+
+
+def test_an_informed_former_ministry_is_excluded_as_its_successor(
+    agencies: list[AgencyRecord],
+) -> None:
+    text = (
+        "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 88/BXD-KTXD\tHà Nội, ngày 10 tháng 01 năm 2024\n"
+        "V/v báo cáo tình hình thực hiện\n\n"
+        "Kính gửi: Các Bộ, cơ quan ngang Bộ\n\n"
+        "Đề nghị các Bộ báo cáo trước ngày 15/02/2024./.\n\nNơi nhận:\n- Như trên;\n"
+        "- Bộ Kế hoạch và Đầu tư (để b/c);\n- Lưu: VT, KTXD (02b).\n"
+    )
+    draft = _read(text, agencies)
+    assert draft.exclude == ("BTC",)
+    assert draft.document.unit == "KTXD"
+
+
+@pytest.mark.parametrize(
+    ("entry", "codes"),
+    [
+        ("Bộ Kế hoạch và Đầu tư", ("BTC",)),
+        ("Bộ KH&ĐT", ("BTC",)),
+        ("Bộ Giao thông vận tải", ("BXD",)),
+        ("Bộ GTVT", ("BXD",)),
+        ("Bộ Thông tin và Truyền thông", ("BKHCN",)),
+        ("Bộ TN&MT", ("BNNMT",)),
+        ("Bộ Nông nghiệp và Phát triển nông thôn", ("BNNMT",)),
+        ("Bộ Lao động, Thương binh và Xã hội", ("BNV",)),
+        ("Ủy ban Dân tộc", ("BDTTG",)),
+        ("Bộ trưởng các Bộ: Kế hoạch và Đầu tư, Tài chính", ("BTC",)),
+        ("Bộ Nông nghiệp và Môi trường", ("BNNMT",)),  # today's name: no note
+    ],
+)
+def test_former_names_map_to_successors_with_a_note(
+    entry: str, codes: tuple[str, ...], agencies: list[AgencyRecord]
+) -> None:
+    match = AgencyIndex(agencies).match(entry)
+    assert set(match.codes) == set(codes) and not match.unmatched
+    former = "Môi trường" not in entry or "Tài nguyên" in entry or "TN&MT" in entry
+    assert any("named as before 01/3/2025" in n for n in match.notes) == former
+
+
+def test_a_task_naming_a_former_ministry_finds_its_successor(
+    agencies: list[AgencyRecord],
+) -> None:
+    index = AgencyIndex(agencies)
+    sentence = "3. Bộ Thông tin và Truyền thông chủ trì, phối hợp với Bộ Kế hoạch và Đầu tư ..."
+    found = index.successors(sentence)
+    assert [code for code, _ in found] == ["BKHCN", "BTC"]
+    assert "Bộ Khoa học và Công nghệ (BKHCN)" in found[0][1]
+    assert index.successors("3. Bộ Khoa học và Công nghệ chủ trì ...") == ()
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("Lưu: VT, TCCV (5).", "TCCV"),
+        ("Lưu: VT, PTĐT(02b).", "PTĐT"),
+        ("Lưu: VT, Cục PTĐT (03 bản).", "Cục PTĐT"),
+        ("Lưu: VT, KT2.", "KT2"),
+        ("Lưu: Văn thư, Vụ KHTC; NTH (2b)", "Vụ KHTC"),
+        ("Lưu: VT.", None),
+    ],
+)
+def test_drafting_unit_without_its_copy_count(written: str, unit: str | None) -> None:
+    text = written.split(":", 1)[1].strip()
+    assert archive_unit((Entry(text, "archive", written),)) == unit
+
+
+@pytest.mark.parametrize(
+    ("number", "issued_on", "year"),
+    [
+        ("24/CT-TTg", dt.date(2016, 8, 2), 2016),
+        ("24/CT-TTg", dt.date(2012, 8, 2), 2012),
+        ("09/2019/NĐ-CP", dt.date(2019, 1, 24), 2019),
+        ("15/2026/QĐ-TTg", dt.date(2025, 12, 30), 2026),  # the year in the number names it
+        ("351/BXD-PTĐT", None, None),
+        (None, dt.date(2026, 1, 2), 2026),
+    ],
+)
+def test_a_document_is_its_number_and_year(
+    number: str | None, issued_on: dt.date | None, year: int | None
+) -> None:
+    doc = DocumentDraft(number, "CT", None, issued_on, None)
+    assert doc.year == year
