@@ -115,9 +115,8 @@ def _row_lines(row: Any) -> Iterator[str]:
 
 
 def _paragraph_text(paragraph: Any) -> str:
-    from docx.text.paragraph import Paragraph
-
-    return str(Paragraph(paragraph, None).text)
+    """Runs, tabs, line breaks and hyperlinks' text, as python-docx reads a paragraph."""
+    return str(paragraph.text)
 
 
 def _pdf_text(data: bytes) -> str:

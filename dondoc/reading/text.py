@@ -173,7 +173,7 @@ def _restore(low: str, printed: str, names: Iterable[str]) -> str:
         low = low[:start] + printed[start : m.end()] + low[m.end() :]
     for name in sorted({*names, *PROPER_NAMES}, key=len, reverse=True):
         pattern = r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)"
-        low = re.sub(pattern, lambda _m, n=name: n, low, flags=re.I)
+        low = re.sub(pattern, name.replace("\\", r"\\"), low, flags=re.I)
     return low
 
 
