@@ -126,7 +126,7 @@ def test_an_upper_case_v_v_line_is_a_subject(agencies: list[AgencyRecord]) -> No
     text = (
         "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
         "Số: 77/BXD-PTĐT\tHà Nội, ngày 02 tháng 01 năm 2026\n"
-        "V/V TRIỂN KHAI CHỈ THỊ SỐ 24/CT-TTG CỦA THỦ TƯỚNG CHÍNH PHỦ\n\n"
+        "V/V TRIỂN KHAI CHỈ THỊ SỐ 24/CT-TTG\nCỦA THỦ TƯỚNG CHÍNH PHỦ\n\n"
         "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
         "Bộ Xây dựng đề nghị báo cáo trước ngày 15/12/2026./.\n\nNơi nhận:\n- Như trên;\n"
         "- Lưu: VT, PTĐT.\n"
@@ -135,6 +135,22 @@ def test_an_upper_case_v_v_line_is_a_subject(agencies: list[AgencyRecord]) -> No
     assert draft.subject == "V/v triển khai Chỉ thị số 24/CT-TTg của Thủ tướng Chính phủ"
     assert draft.directive is not None and draft.directive.number == "24/CT-TTg"
     assert any(p.where == "dispatch.subject" and p.sentence for p in draft.review)
+
+
+def test_a_subject_on_the_type_name_line(agencies: list[AgencyRecord]) -> None:
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 24/CT-TTg\tHà Nội, ngày 02 tháng 8 năm 2016\n\n"
+        "CHỈ THỊ VỀ VIỆC TĂNG CƯỜNG CÔNG TÁC QUẢN LÝ\nPHÁT TRIỂN ĐÔ THỊ\n\n"
+        "Thời gian qua, công tác phát triển đô thị còn bất cập.\n"
+        "1. Các Bộ báo cáo trước ngày 15/12 hằng năm./.\n\n"
+        "Nơi nhận:\n- Các Bộ, cơ quan ngang Bộ;\n- Lưu: VT, CN (3b).\n"
+    )
+    draft = _read(text, agencies)
+    assert (draft.doc_type, draft.subject, draft.document.year) == (
+        "CT", "Về việc tăng cường công tác quản lý phát triển đô thị", 2016,
+    )  # fmt: skip
+    assert not any(p.where == "directive.doc_type" for p in draft.review)
 
 
 def test_an_informed_former_ministry_is_excluded_as_its_successor(

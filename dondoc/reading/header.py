@@ -21,6 +21,9 @@ _MOTTO = (fold("Cộng hòa xã hội chủ nghĩa Việt Nam"), fold("Độc l�
 _SEPARATOR = re.compile(r"^[-_=*.…\s]+$")
 _SUBJECT_STOP = re.compile(r"^(?:Kính gửi|Căn cứ|Nơi nhận|Số\s*:|\d+\s*[.)]\s|[IVX]+\.\s)", re.I)
 _TITLE_WORDS = {fold(word): code for word, code in TYPE_WORDS.items()}
+_TITLE_THEN_SUBJECT = re.compile(
+    "^(" + "|".join(sorted(map(re.escape, _TITLE_WORDS), key=len, reverse=True)) + r") vê "
+)
 _BODY_START = re.compile(r"^(?:Kính gửi|.{0,40}\sđiện\s*:|Căn cứ)", re.I)
 # A line of an issuer's name printed over two lines that carries on the line above it ("BẢO
 # HIỂM XÃ HỘI" / "VIỆT NAM", "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI", "BỘ NÔNG NGHIỆP" / "VÀ PHÁT
@@ -63,11 +66,11 @@ def read_header(text: str) -> Header:
     lines = text.split("\n")
     number, raw, number_line = _number(lines)
     issued_on, date_text, place = _date(text)
-    title_code, title_line = _title(lines)
+    title_code, title_line, title_rest = _title(lines)
     issuer_lines = _issuer_lines(lines[: number_line if number_line >= 0 else 8])
     subject, is_vv, where = _vv_subject(lines)
     if subject is None and title_line is not None:
-        subject, where = _title_subject(lines, title_line, issuer_lines)
+        subject, where = _title_subject(lines, title_line, issuer_lines, title_rest)
     return Header(
         number=number,
         number_raw=raw,
@@ -161,19 +164,25 @@ def _issuer_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def _title(lines: list[str]) -> tuple[str | None, int | None]:
+def _title(lines: list[str]) -> tuple[str | None, int | None, str]:
+    """The type name's code, its line, and what follows it on that line when the subject
+    starts there ("CHỈ THỊ VỀ VIỆC ...")."""
     for i, line in enumerate(lines[:60]):
         if _BODY_START.match(line):
             break
         for cell in cells(line):
             if not is_upper_line(cell):
                 continue
-            code = _TITLE_WORDS.get(fold(cell).rstrip(":").strip())
-            if code is None and fold(cell).startswith("cong đien"):
+            folded = fold(cell).rstrip(":").strip()
+            code = _TITLE_WORDS.get(folded)
+            if code is None and folded.startswith("cong đien"):
                 code = "CĐ"
             if code is not None:
-                return code, i
-    return None, None
+                return code, i, ""
+            if m := _TITLE_THEN_SUBJECT.match(folded):
+                words = squash(cell).split()
+                return _TITLE_WORDS[m[1]], i, " ".join(words[len(m[1].split()) :])
+    return None, None, ""
 
 
 def _vv_subject(lines: list[str]) -> tuple[str | None, bool, list[str]]:
@@ -181,31 +190,45 @@ def _vv_subject(lines: list[str]) -> tuple[str | None, bool, list[str]]:
         first = next(iter(cells(line)), "")
         if re.match(r"V/v\b", first, re.I):
             parts = [first]
+            capitals = is_upper_line(first)
             for nxt in lines[i + 1 : i + 4]:
                 cell = next(iter(cells(nxt)), "")
-                if not _continues(parts[-1], cell):
+                if not _continues(parts[-1], cell, capitals):
                     break
                 parts.append(cell)
             return squash(" ".join(parts)), True, parts
     return None, False, []
 
 
-def _continues(previous: str, cell: str) -> bool:
-    if not cell or _SUBJECT_STOP.match(cell) or _DATE.search(cell) or is_upper_line(cell):
+def _continues(previous: str, cell: str, capitals: bool = False) -> bool:
+    """Whether ``cell`` carries on a "V/v" subject; one printed in capitals goes on in capitals
+    ("V/V TRIỂN KHAI THỰC HIỆN" / "CHỈ THỊ SỐ 24/CT-TTG")."""
+    if not cell or _SUBJECT_STOP.match(cell) or _DATE.search(cell) or _SEPARATOR.match(cell):
         return False
-    return cell[:1].islower() or not previous.rstrip().endswith((".", ";", ":"))
+    if is_upper_line(cell) != capitals or (capitals and _not_subject(cell)):
+        return False
+    return cell[:1].islower() or capitals or not previous.rstrip().endswith((".", ";", ":"))
+
+
+def _not_subject(cell: str) -> bool:
+    folded = fold(cell)
+    return (
+        bool(_AUTHORITY.match(cell))
+        or any(folded.startswith(m) for m in _MOTTO)
+        or (len(folded) > 15 and _MOTTO[0].startswith(folded))
+    )
 
 
 def _title_subject(
-    lines: list[str], title_line: int, issuer_lines: list[str]
+    lines: list[str], title_line: int, issuer_lines: list[str], rest: str = ""
 ) -> tuple[str | None, list[str]]:
     """The trích yếu under the type name, in sentence case ("Về việc ...") or, as often
     printed, in capitals over two or three lines; it ends at a blank line, a rule, or the line
     naming who decides ("THỦ TƯỚNG CHÍNH PHỦ")."""
     issuers = {fold(name) for name in issuer_lines}
-    parts: list[str] = []
+    parts: list[str] = [rest] if rest else []
     used = [lines[title_line]]
-    upper: bool | None = None
+    upper: bool | None = is_upper_line(rest) if rest else None
     for line in lines[title_line + 1 : title_line + 8]:
         cell = next(iter(cells(line)), "")
         if not cell:

@@ -6,8 +6,10 @@ files, no network. Sizes are bounded before anything is unpacked (a zip bomb is 
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from dondoc.reading.text import DispatchTextError, decode_text
@@ -119,27 +121,42 @@ def _paragraph_text(paragraph: Any) -> str:
     return str(paragraph.text)
 
 
+@contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    """pypdf logs what it repairs in a damaged file; the refusal says it once."""
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DispatchTextError("the PDF is protected by a password: send it unprotected")
-        if len(reader.pages) > _MAX_PAGES:
-            raise DispatchTextError(
-                f"{len(reader.pages)} pages; a dispatch has at most {_MAX_PAGES}"
-            )
-        # Plain mode reads the header's columns one after the other; layout mode keeps them
-        # side by side but also spreads justified body lines with runs of spaces, which would
-        # read as columns.
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _quiet("pypdf"):
+            return _pdf_pages(data)
     except DispatchTextError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise DispatchTextError(f"a damaged PDF file: {exc}") from None
-    text = "\n".join(pages)
+
+
+def _pdf_pages(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise DispatchTextError("the PDF is protected by a password: send it unprotected")
+    if len(reader.pages) > _MAX_PAGES:
+        raise DispatchTextError(f"{len(reader.pages)} pages; a dispatch has at most {_MAX_PAGES}")
+    # Plain mode reads the header's columns one after the other; layout mode keeps them side
+    # by side but also spreads justified body lines with runs of spaces, which would read as
+    # columns.
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
     if sum(c.isalpha() for c in text) < _MIN_LETTERS:
         raise DispatchTextError(_SCAN)
     return text
