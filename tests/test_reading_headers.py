@@ -137,6 +137,14 @@ def test_an_upper_case_v_v_line_is_a_subject(agencies: list[AgencyRecord]) -> No
     assert any(p.where == "dispatch.subject" and p.sentence for p in draft.review)
 
 
+def test_a_symbol_in_mixed_case_inside_a_subject_in_capitals(
+    agencies: list[AgencyRecord],
+) -> None:
+    text = _fixture("ke-hoach-bldtbxh-nfd.txt").replace("24/CT-TTG", "24/CT-TTg")
+    want = EXPECTED["ke-hoach-bldtbxh-nfd.txt"]["subject"]
+    assert _read(text, agencies).subject == want
+
+
 def test_a_subject_on_the_type_name_line(agencies: list[AgencyRecord]) -> None:
     text = (
         "THỦ TƯỚNG CHÍNH PHỦ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from dondoc.reading.symbols import SYMBOL, TYPE_WORDS
-from dondoc.reading.text import cells, fold, is_upper_line, squash
+from dondoc.reading.text import cells, fold, in_capitals, is_upper_line, squash
 
 _NUMBER = re.compile(r"(?<!\w)Số\s*(?:,\s*ký hiệu)?\s*:?\s*(?P<sym>" + SYMBOL + r"|\S*)", re.I)
 _DATE = re.compile(
@@ -59,7 +59,7 @@ class Header:
 
     @property
     def subject_upper(self) -> bool:
-        return self.subject is not None and is_upper_line(self.subject)
+        return self.subject is not None and in_capitals(self.subject)
 
 
 def read_header(text: str) -> Header:
@@ -190,7 +190,7 @@ def _vv_subject(lines: list[str]) -> tuple[str | None, bool, list[str]]:
         first = next(iter(cells(line)), "")
         if re.match(r"V/v\b", first, re.I):
             parts = [first]
-            capitals = is_upper_line(first)
+            capitals = in_capitals(first)
             for nxt in lines[i + 1 : i + 4]:
                 cell = next(iter(cells(nxt)), "")
                 if not _continues(parts[-1], cell, capitals):
@@ -205,7 +205,7 @@ def _continues(previous: str, cell: str, capitals: bool = False) -> bool:
     ("V/V TRIỂN KHAI THỰC HIỆN" / "CHỈ THỊ SỐ 24/CT-TTG")."""
     if not cell or _SUBJECT_STOP.match(cell) or _DATE.search(cell) or _SEPARATOR.match(cell):
         return False
-    if is_upper_line(cell) != capitals or (capitals and _not_subject(cell)):
+    if in_capitals(cell) != capitals or (capitals and _not_subject(cell)):
         return False
     return cell[:1].islower() or capitals or not previous.rstrip().endswith((".", ";", ":"))
 
@@ -228,7 +228,7 @@ def _title_subject(
     issuers = {fold(name) for name in issuer_lines}
     parts: list[str] = [rest] if rest else []
     used = [lines[title_line]]
-    upper: bool | None = is_upper_line(rest) if rest else None
+    upper: bool | None = in_capitals(rest) if rest else None
     for line in lines[title_line + 1 : title_line + 8]:
         cell = next(iter(cells(line)), "")
         if not cell:
@@ -237,7 +237,7 @@ def _title_subject(
             continue
         if _SEPARATOR.match(cell) or _SUBJECT_STOP.match(cell) or _BODY_START.match(cell):
             break
-        capitals = is_upper_line(cell)
+        capitals = in_capitals(cell)
         if upper is not None and capitals != upper:
             break
         if capitals and (_AUTHORITY.match(cell) or fold(cell) in issuers):

@@ -111,6 +111,11 @@ def is_upper_line(text: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def in_capitals(text: str) -> bool:
+    """A line printed in capitals, but for the symbols in it ("CHỈ THỊ SỐ 24/CT-TTg")."""
+    return is_upper_line(" ".join(w for w in text.split() if not _SYMBOLIC.search(w)))
+
+
 def sentence_case(upper: str) -> str:
     """ "SỞ XÂY DỰNG" -> "Sở Xây dựng": the usual form of a body's name (first word, and the
     name's first word, capitalised). Callers flag the result for review: proper names inside
@@ -139,6 +144,7 @@ _CITED = re.compile(
 )
 # Numbers, years, symbols ("24/CT-TTg") and roman numerals after "loại", "quý", ... keep their
 # case ("đô thị loại I", "quý III").
+_SYMBOLIC = re.compile(r"[\d/]")
 _KEPT = re.compile(
     r"\S*[\d/]\S*|\b(?:LOẠI|QUÝ|NHÓM|KHÓA|KHOÁ|HẠNG|CẤP|ĐỢT|PHẦN|CHƯƠNG|ĐOẠN) (?P<roman>[IVXL]+)\b"
 )
