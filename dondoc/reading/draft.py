@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from dondoc.config.spec_loader import AgencyRecord
 from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.agencies import AgencyIndex
-from dondoc.reading.blocks import Blocks, archive_unit, read_blocks
+from dondoc.reading.blocks import archive_unit, read_blocks
+from dondoc.reading.document import (
+    DocumentDraft,
+    archive_line,
+    directive_draft,
+    document_review,
+    line_with,
+)
 from dondoc.reading.header import Header, read_header
 from dondoc.reading.identity import (
     doc_type,
     expand_unit,
-    implemented,
     issuer,
     subject,
     symbol_codes,
@@ -34,26 +40,6 @@ __all__ = ["DispatchDraft", "DocumentDraft", "NotADispatchError", "ObligationDra
 
 class NotADispatchError(DispatchTextError):
     """The text has too few parts of an official document to be one."""
-
-
-@dataclass(frozen=True)
-class DocumentDraft:
-    number: str | None
-    doc_type: str | None
-    issuer: str | None
-    issued_on: dt.date | None
-    subject: str | None
-    unit: str | None = None
-    implements: str | None = None
-
-    @property
-    def year(self) -> int | None:
-        """The year that, with the number, names the document: the one in the number
-        ("09/2019/NĐ-CP"), else the year of issue (24/CT-TTg of 2012 is not that of 2016)."""
-        sym = parse_symbol(self.number) if self.number else None
-        if sym is not None and sym.year is not None:
-            return sym.year
-        return self.issued_on.year if self.issued_on else None
 
 
 @dataclass(frozen=True)
@@ -117,7 +103,7 @@ def parse_dispatch(
     cites = [c for c in citations(f"{about.value or ''}\n{body}") if c.number != header.number]
     target, structural = _implements(about.value or "", body, cites, typed.value)
     role = "dispatch" if structural else "directive"
-    cited = _line_with(blocks.body, target.number) if target else None
+    cited = line_with(blocks.body, target.number) if target else None
     if target is not None and not structural:
         review.add(
             "directive.implements",
@@ -141,14 +127,14 @@ def parse_dispatch(
         unit=unit.value,
         implements=target.number if target else None,
     )
-    _document_review(review, role, header, document)
+    document_review(review, role, header, document)
     review.add(
         f"{role}.doc_type", *typed.notes, sentence=header.subject_lines or header.number_line
     )
     review.add(f"{role}.subject", *about.notes, sentence=header.subject_lines)
     review.add(f"{role}.issuer", *who.notes, sentence=header.issuer_source or header.number_line)
-    review.add(f"{role}.unit", *unit.notes, sentence=_archive_line(blocks))
-    directive = _directive(target, text, review) if target and structural else None
+    review.add(f"{role}.unit", *unit.notes, sentence=archive_line(blocks))
+    directive = directive_draft(target, text, cited, review) if target and structural else None
     parties: Parties = read_parties(blocks, index, who.value, review)
     work = read_obligations(blocks.body, header.issued_on, today, calendar, review)
     return DispatchDraft(
@@ -211,41 +197,3 @@ def _implements(
                 found = Citation(cite.word, cite.number, cite.start + shift, cite.end + shift)
                 return found, verbs != r"thực hiện"
     return None, False
-
-
-def _line_with(lines: Sequence[str], number: str) -> str | None:
-    return next((line for line in lines if number in line), None)
-
-
-def _archive_line(blocks: Blocks) -> str | None:
-    return next((e.written for e in blocks.distribution if e.role == "archive"), None)
-
-
-def _document_review(review: Review, role: str, header: Header, doc: DocumentDraft) -> None:
-    if doc.number is None:
-        got = f" (got {header.number_raw!r})" if header.number_raw else ""
-        review.add(f"{role}.number", f"no number/symbol read{got}", sentence=header.number_line)
-    if doc.issued_on is None:
-        got = f" (got {header.date_text!r})" if header.date_text else ""
-        review.add(f"{role}.issued_on", f"no date of issue read{got}", sentence=header.date_line)
-    if doc.subject is None:
-        review.add(f"{role}.subject", "no subject ('V/v ...' or the line under the type name)")
-
-
-def _directive(cite: Citation, text: str, review: Review) -> DocumentDraft:
-    found = implemented(cite, text)
-    if found.issued_on is None:
-        review.add("directive.issued_on", f"the date of {cite.number} is not in the text")
-    if found.subject is None:
-        review.add("directive.subject", f"the subject of {cite.number} is not in the text")
-    if found.issuer is None:
-        review.add("directive.issuer", f"the issuer of {cite.number} is not known")
-    if found.issued_on or found.subject:
-        review.add("directive", f"read from the dispatch's citation of {cite.number}: check")
-    return DocumentDraft(
-        number=found.number,
-        doc_type=found.doc_type,
-        issuer=found.issuer,
-        issued_on=found.issued_on,
-        subject=found.subject,
-    )
