@@ -107,6 +107,44 @@ def test_the_same_header_in_any_layout_reads_the_same(
         assert {key: getattr(doc, key) for key in _HEADER_FIELDS} == want
 
 
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        (
+            'PHÊ DUYỆT ĐỀ ÁN "PHÁT TRIỂN NHÀ Ở XÃ HỘI GIAI ĐOẠN 2021 - 2030"',
+            'Phê duyệt Đề án "Phát triển nhà ở xã hội giai đoạn 2021 - 2030"',
+        ),
+        (
+            "VỀ VIỆC TRIỂN KHAI CHỈ THỊ SỐ 24/CT-TTG TẠI TỈNH YÊN BÁI",
+            "Về việc triển khai Chỉ thị số 24/CT-TTg tại tỉnh Yên Bái",
+        ),
+        (
+            "BAN HÀNH QUY CHẾ PHỐI HỢP CỦA BỘ KẾ HOẠCH VÀ ĐẦU TƯ VỚI NGÂN HÀNG NHÀ NƯỚC VIỆT NAM",
+            "Ban hành Quy chế phối hợp của Bộ Kế hoạch và Đầu tư với Ngân hàng Nhà nước Việt Nam",
+        ),
+        (
+            "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG CHÍNH PHỦ VỀ ĐÔ THỊ LOẠI II",
+            "Kết luận của Phó Thủ tướng Chính phủ về đô thị loại II",
+        ),
+    ],
+)
+def test_a_subject_in_capitals_is_read_in_sentence_case(
+    printed: str, read: str, agencies: list[AgencyRecord]
+) -> None:
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\n-------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n---------------\n\nSố: 1289/QĐ-TTg\n\n"
+        "Hà Nội, ngày 01 tháng 11 năm 2023\n\n \n\nQUYẾT ĐỊNH\n\n"
+        f"{printed}\n\nTHỦ TƯỚNG CHÍNH PHỦ\n\nCăn cứ Luật Tổ chức Chính phủ;\n\n"
+        "QUYẾT ĐỊNH:\n\nĐiều 1. Phê duyệt./.\n\nNơi nhận:\n- Các bộ, cơ quan ngang bộ;\n"
+        "- Lưu: VT, CN (2b).\n"
+    )
+    draft = _read(text, agencies)
+    assert (draft.doc_type, draft.subject) == ("QĐ", read)
+    [point] = [p for p in draft.review if p.where == "directive.subject"]
+    assert point.sentence is not None and printed in point.sentence
+
+
 def test_upper_case_subject_stops_at_who_decides(agencies: list[AgencyRecord]) -> None:
     text = (
         "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"

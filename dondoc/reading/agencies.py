@@ -89,9 +89,10 @@ class AgencyIndex:
 
     def proper_names(self) -> tuple[str, ...]:
         """Names that keep their capitals in a sentence: agencies, former bodies, provinces."""
-        names = [a.name for a in self.agencies.values()]
-        names += [a.short_name for a in self.agencies.values()
-                  if a.short_name and a.kind == "provincial_committee"]  # fmt: skip
+        records = self.agencies.values()
+        names = [n for a in records for n in (a.name, a.former_name) if n]
+        names += [n for a in records if a.kind == "provincial_committee"
+                  for n in (a.short_name, a.former_short_name) if n]  # fmt: skip
         return tuple(dict.fromkeys([*names, *(f.name for f in FORMER)]))
 
     def members(self, group_or_code: str) -> set[str]:

@@ -158,6 +158,8 @@ def subject_case(upper: str, names: Iterable[str] = ()) -> str:
     out = _restore(upper.lower(), upper, names)
     out = _CITED.sub(lambda m: m.group().capitalize(), out)
     out = re.sub(r"^V/V\b", "V/v", out)
+    # A name in quotes starts with a capital: Đề án "Phát triển nhà ở xã hội ...".
+    out = re.sub(r"([\"“«])(\w)", lambda m: m[1] + m[2].upper(), out)
     return out[:1].upper() + out[1:]
 
 
