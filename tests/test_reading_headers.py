@@ -99,6 +99,7 @@ def test_the_same_header_in_any_layout_reads_the_same(
     want = {key: getattr(_read(text, agencies).document, key) for key in _HEADER_FIELDS}
     for variant in (
         _columns(text, "        "),
+        _columns(text, "  "),
         _columns(text, " \u00a0  "),
         _column_after_column(text),
         text.replace("\n", "\r\n"),

@@ -31,6 +31,7 @@ _BODY_START = re.compile(r"^(?:Kính gửi|.{0,40}\sđiện\s*:|Căn cứ)", re.
 _CARRIES_ON = re.compile(
     r"^(?:VIỆT NAM|TỈNH|THÀNH PHỐ|TP\b|TRUNG ƯƠNG|NHÀ NƯỚC|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|VÀ\b|[-&,])"
 )
+_MOTTO_AFTER = re.compile(r"(?<=\S)\s+(?=CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\b|Độc\s+lập\b|ĐỘC\s+LẬP\b)")
 _OPEN_END = re.compile(r"(?:\bVÀ|[-&,])$")
 # The line under a decision's subject naming who decides ("THỦ TƯỚNG CHÍNH PHỦ", "BỘ TRƯỞNG BỘ
 # XÂY DỰNG", "ỦY BAN NHÂN DÂN TỈNH ..."): not part of an upper-case subject.
@@ -143,6 +144,7 @@ def _issuer_lines(lines: list[str]) -> list[str]:
     joinable = motto_open = False
     for line in lines:
         for cell in cells(line):
+            cell = _MOTTO_AFTER.split(cell)[0]  # columns apart by one or two spaces only
             folded = fold(cell)
             if any(folded.startswith(m) for m in _MOTTO):
                 continue
