@@ -34,7 +34,7 @@ def document_text(data: bytes, filename: str) -> str:
     name = filename.lower()
     if len(data) > MAX_INPUT_BYTES:
         raise DispatchTextError(
-            f"the file is {len(data) / 1e6:.1f} MB; a dispatch is at most "
+            f"the file is larger than {MAX_INPUT_BYTES // 1_000_000} MB: a dispatch is at most "
             f"{MAX_INPUT_BYTES // 1_000_000} MB"
         )
     if data.startswith(b"%PDF-"):
