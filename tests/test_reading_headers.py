@@ -184,6 +184,22 @@ def test_a_symbol_in_mixed_case_inside_a_subject_in_capitals(
     assert _read(text, agencies).subject == want
 
 
+def test_a_type_word_carrying_on_a_v_v_line_is_not_the_type(
+    agencies: list[AgencyRecord],
+) -> None:
+    text = (
+        "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 78/BXD-PTĐT\tHà Nội, ngày 02 tháng 01 năm 2026\n"
+        "V/V GÓP Ý DỰ THẢO\nKẾ HOẠCH VỀ PHÁT TRIỂN ĐÔ THỊ\n\n"
+        "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
+        "Đề nghị góp ý trước ngày 15/12/2026./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT, PTĐT.\n"
+    )
+    draft = _read(text, agencies)
+    assert (draft.doc_type, draft.subject) == (
+        "CV", "V/v góp ý dự thảo kế hoạch về phát triển đô thị",
+    )  # fmt: skip
+
+
 def test_a_subject_on_the_type_name_line(agencies: list[AgencyRecord]) -> None:
     text = (
         "THỦ TƯỚNG CHÍNH PHỦ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"

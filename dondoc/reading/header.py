@@ -70,6 +70,8 @@ def read_header(text: str) -> Header:
     title_code, title_line, title_rest = _title(lines)
     issuer_lines = _issuer_lines(lines[: number_line if number_line >= 0 else 8])
     subject, is_vv, where = _vv_subject(lines)
+    if is_vv and title_rest:  # "KẾ HOẠCH VỀ ..." carrying on a "V/V ..." line: not a type name
+        title_code = title_line = None
     if subject is None and title_line is not None:
         subject, where = _title_subject(lines, title_line, issuer_lines, title_rest)
     return Header(
