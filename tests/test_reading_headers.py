@@ -216,6 +216,23 @@ def test_a_subject_on_the_type_name_line(agencies: list[AgencyRecord]) -> None:
     assert not any(p.where == "directive.doc_type" for p in draft.review)
 
 
+def test_a_cong_dien_with_its_subject_on_the_type_name_line(
+    agencies: list[AgencyRecord],
+) -> None:
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 95/CĐ-TTg\tHà Nội, ngày 21 tháng 9 năm 2024\n\n"
+        "CÔNG ĐIỆN VỀ VIỆC TẬP TRUNG KHẮC PHỤC\nHẬU QUẢ BÃO SỐ 3\n-------\n"
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n"
+        "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+        "1. Báo cáo trước ngày 30/9/2024./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT, NN (2).\n"
+    )
+    draft = _read(text, agencies)
+    assert (draft.doc_type, draft.subject, draft.addressees) == (
+        "CĐ", "Về việc tập trung khắc phục hậu quả bão số 3", ("provincial-committees",),
+    )  # fmt: skip
+
+
 def test_an_informed_former_ministry_is_excluded_as_its_successor(
     agencies: list[AgencyRecord],
 ) -> None:

@@ -179,13 +179,13 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, str]:
                 continue
             folded = fold(cell).rstrip(":").strip()
             code = _TITLE_WORDS.get(folded)
-            if code is None and folded.startswith("cong đien"):
-                code = "CĐ"
             if code is not None:
                 return code, i, ""
             if m := _TITLE_THEN_SUBJECT.match(folded):
                 words = squash(cell).split()
                 return _TITLE_WORDS[m[1]], i, " ".join(words[len(m[1].split()) :])
+            if folded.startswith("cong đien"):  # "CÔNG ĐIỆN KHẨN", "CÔNG ĐIỆN HỎA TỐC"
+                return "CĐ", i, ""
     return None, None, ""
 
 
