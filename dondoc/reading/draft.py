@@ -65,6 +65,11 @@ class DispatchDraft:
         return self.document.number
 
     @property
+    def year(self) -> int | None:
+        """With `number`, the document's identity (`DocumentDraft.year`)."""
+        return self.document.year
+
+    @property
     def doc_type(self) -> str | None:
         return self.document.doc_type
 
