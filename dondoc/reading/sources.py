@@ -134,14 +134,12 @@ def _quiet(logger: str) -> Iterator[None]:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf.errors import PyPdfError
-
     try:
         with _quiet("pypdf"):
             return _pdf_pages(data)
     except DispatchTextError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    except Exception as exc:  # pypdf raises many kinds (NotImplementedError, ...) on damage
         raise DispatchTextError(f"a damaged PDF file: {exc}") from None
 
 
