@@ -246,6 +246,9 @@ def test_an_informed_former_ministry_is_excluded_as_its_successor(
     )
     draft = _read(text, agencies)
     assert draft.exclude == ("BTC",)
+    [note] = [p for p in draft.review if "named as before" in p.message]
+    assert note.where == "exclude" and "(BTC)" in note.message
+    assert note.sentence == "Bộ Kế hoạch và Đầu tư (để b/c)"
     assert draft.document.unit == "KTXD"
 
 

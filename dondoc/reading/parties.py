@@ -78,12 +78,14 @@ def _informed(
         if e.role != "informed":
             continue
         m: Match = index.match(e.text, home)
-        for code in m.codes:
-            if code in chosen:
-                out.append(code)
-                review.add(
-                    "exclude", f"'{e.written}' is informed, not asked to act", sentence=e.written
-                )
+        excluded = [code for code in m.codes if code in chosen]
+        out += excluded
+        for _ in excluded:
+            review.add(
+                "exclude", f"'{e.written}' is informed, not asked to act", sentence=e.written
+            )
+        if excluded:
+            review.add("exclude", *m.notes, sentence=e.written)
     return tuple(dict.fromkeys(out))
 
 
