@@ -277,6 +277,38 @@ def test_former_names_map_to_successors_with_a_note(
     assert any("named as before 01/3/2025" in n for n in match.notes) == former
 
 
+@pytest.mark.parametrize(
+    ("entry", "codes", "note"),
+    [
+        ("UBND tỉnh Yên Bái", ("15",), "read as Ủy ban nhân dân tỉnh Lào Cai (15)"),
+        ("Sở Xây dựng tỉnh Yên Bái", ("15-SXD",), "renamed on 01/07/2025"),
+        ("Sở Xây dựng tỉnh Cao Bằng", ("04-SXD",), None),  # one department, not the group
+    ],
+)
+def test_renamed_provinces_and_one_department(
+    entry: str, codes: tuple[str, ...], note: str | None, agencies: list[AgencyRecord]
+) -> None:
+    match = AgencyIndex(agencies).match(entry)
+    assert (match.groups, match.codes, match.unmatched) == ((), codes, False)
+    assert [n for n in match.notes if note and note in n] or (note is None and not match.notes)
+
+
+def test_an_issuer_as_it_was_named_before_a_merger(agencies: list[AgencyRecord]) -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH YÊN BÁI\tĐộc lập - Tự do - Hạnh phúc\n-------\t---------------\n"
+        "Số: 2150/UBND-XD\tYên Bái, ngày 12 tháng 9 năm 2024\n"
+        "V/v triển khai thực hiện chế độ báo cáo\n\n"
+        "Kính gửi:\n- Sở Xây dựng;\n- Ủy ban nhân dân các huyện, thị xã, thành phố.\n\n"
+        "Ủy ban nhân dân tỉnh đề nghị Sở Xây dựng báo cáo trước ngày 30/9/2024./.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT, XD (02b).\n"
+    )
+    draft = _read(text, agencies)
+    assert draft.issuer == "Ủy ban nhân dân tỉnh Yên Bái"
+    assert any("renamed" in p.message for p in draft.review if p.where.endswith(".issuer"))
+    assert "15-SXD" in draft.addressees
+
+
 def test_a_task_naming_a_former_ministry_finds_its_successor(
     agencies: list[AgencyRecord],
 ) -> None:

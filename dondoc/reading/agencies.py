@@ -28,7 +28,9 @@ _GROUP_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str | None], ...]
     (groups, fold_pattern(pattern), note)
     for groups, pattern, note in (
         ((DEPARTMENTS,), r"(?:các )?sở xây dựng (?:các )?" + _PROVINCES, None),
-        ((DEPARTMENTS,), r"(?:các )?sở xây dựng (?:các )?tỉnh(?:,? thành phố)?", None),
+        # "Sở Xây dựng tỉnh Cao Bằng" is one department, not the group.
+        ((DEPARTMENTS,), r"các sở xây dựng (?:các )?tỉnh(?:,? thành phố)?", None),
+        ((DEPARTMENTS,), r"sở xây dựng các tỉnh(?:,? thành phố)?", None),
         ((DEPARTMENTS,), r"các sở xây dựng", None),
         ((COMMITTEES,), r"ủy ban nhân dân (?:các )?" + _PROVINCES, None),
         ((COMMITTEES,), r"ủy ban nhân dân các tỉnh(?:,? thành phố)?", None),
@@ -72,6 +74,10 @@ class AgencyIndex:
             for alias in _aliases(a):
                 names.setdefault(alias, a.code)
         self.names = sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True)
+        renamed = {alias: a.code for a in agencies if a.former_name and a.renamed_on
+                   for alias in _aliases(a, former=True) if alias not in names}  # fmt: skip
+        # Names a continuing agency bore before it was renamed ("Ủy ban nhân dân tỉnh Yên Bái").
+        self.renamed = sorted(renamed.items(), key=lambda kv: len(kv[0]), reverse=True)
         self.ministries = {fold(a.name).removeprefix("bô "): a.code for a in agencies
                            if a.kind == "ministry"}  # fmt: skip
         self.former_ministries = {
@@ -86,6 +92,11 @@ class AgencyIndex:
 
     def note(self, former: Former) -> str:
         return former.note(self.agencies[former.successor].name)
+
+    def renamed_note(self, code: str) -> str:
+        a = self.agencies[code]
+        day = f" on {a.renamed_on:%d/%m/%Y}" if a.renamed_on else ""
+        return f"'{a.former_name}' was renamed{day}: read as {a.name} ({code})"
 
     def proper_names(self) -> tuple[str, ...]:
         """Names that keep their capitals in a sentence: agencies, former bodies, provinces."""
@@ -128,6 +139,10 @@ class AgencyIndex:
         for name, code in self.names:
             text, hits = re.subn(r"(?<!\w)" + re.escape(name) + r"(?!\w)", " ", text)
             codes += [code] * bool(hits)
+        for name, code in self.renamed:
+            text, hits = re.subn(r"(?<!\w)" + re.escape(name) + r"(?!\w)", " ", text)
+            codes += [code] * bool(hits)
+            notes += [self.renamed_note(code)] * bool(hits)
         if home is not None and re.search(r"\bsơ xây dưng\b", text):
             text = re.sub(r"\bsơ xây dưng\b", " ", text)
             codes.append(f"{home}-SXD")
@@ -138,13 +153,14 @@ class AgencyIndex:
         )
 
 
-def _aliases(agency: AgencyRecord) -> list[str]:
-    name = fold(agency.name)
+def _aliases(agency: AgencyRecord, *, former: bool = False) -> list[str]:
+    name = fold((agency.former_name if former else agency.name) or "")
+    short_name = agency.former_short_name if former else agency.short_name
     out = [name]
     if name.endswith(" viêt nam"):
         out.append(name.removesuffix(" viêt nam"))
-    if agency.short_name:
-        short = fold(agency.short_name)
+    if short_name:
+        short = fold(short_name)
         if agency.kind == "provincial_committee":
             out += [f"uy ban nhân dân {short}", f"uy ban nhân dân tinh {short}",
                     f"uy ban nhân dân thanh phô {short}"]  # fmt: skip

@@ -88,6 +88,8 @@ def issuer(header: Header, code: str | None, index: AgencyIndex) -> Reading:
         names = [joined]  # one name over two lines: "NGÂN HÀNG NHÀ NƯỚC / VIỆT NAM"
     elif names and _COMMITTEE_ALONE.match(names[0]) and len(names) > 1:
         names[:2] = [f"{names[0]} {names[1]}"]
+    if len(names) > 1 and names[-1].startswith("SỞ ") and (m := _COMMITTEE.match(names[-2])):
+        names[-1] = f"{names[-1]} {m[1]} {m[2]}"  # a province's department: "Sở Xây dựng tỉnh X"
     if names:
         reading = _header_name(names[-1], index)
         if len(names) > 1 and not reading.notes:
@@ -118,6 +120,10 @@ def _header_name(upper: str, index: AgencyIndex) -> Reading:
     for name, _code in index.names:
         if name == folded:
             return Reading(index.agencies[_code].name)
+    for name, code in index.renamed:
+        if name == folded:
+            renamed = index.agencies[code].former_name or upper
+            return Reading(renamed, (f"the issuer as it was named; {index.renamed_note(code)}",))
     if (former := former_named(upper)) is not None and former.successor in index.agencies:
         return Reading(former.name, (f"the issuer as it was named; {index.note(former)}",))
     if folded in _KNOWN_HEADERS:

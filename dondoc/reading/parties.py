@@ -63,7 +63,7 @@ def _home_province(index: AgencyIndex, issuer: str | None) -> str | None:
     if issuer is None:
         return None
     folded = fold(issuer)
-    for name, code in index.names:
+    for name, code in (*index.names, *index.renamed):
         if name == folded and index.agencies[code].kind == "provincial_committee":
             return code
     return None
