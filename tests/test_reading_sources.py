@@ -113,6 +113,37 @@ def test_a_word_file_reads_like_its_text(from_text: tuple[object, ...]) -> None:
     assert _seen(_read(text)) == from_text
 
 
+_BOX = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps">'
+    "<w:drawing><wps:wsp><wps:txbx><w:txbxContent>{lines}</w:txbxContent></wps:txbx></wps:wsp>"
+    "</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{lines}"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def test_a_header_in_text_boxes_is_read_once(from_text: tuple[object, ...]) -> None:
+    """Some templates print the issuer block and the motto block in two text boxes."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    anchor = document.add_paragraph()
+    for column in (LEFT, RIGHT):
+        lines = "".join(f"<w:p><w:r><w:t>{html.escape(line)}</w:t></w:r></w:p>" for line in column)
+        anchor._p.append(parse_xml(_BOX.format(lines=lines)))
+    for line in BODY:
+        document.add_paragraph(line)
+    for line in SIGNED_LEFT:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    text = document_text(out.getvalue(), "hop-van-ban.docx")
+    assert text.count("Số: 215/PTĐT-QHKT") == 1
+    assert _seen(_read(text)) == from_text
+
+
 def test_a_pdf_with_a_text_layer_reads_like_its_text(from_text: tuple[object, ...]) -> None:
     assert _seen(_read(document_text(_pdf(), "215-PTDT.pdf"))) == from_text
 

@@ -96,12 +96,25 @@ def _block_lines(parent: Any) -> Iterator[str]:
     for child in parent.iterchildren():
         if child.tag == qn("w:p"):
             yield _paragraph_text(child)
+            for box in _text_boxes(child):
+                yield from _block_lines(box)
         elif child.tag == qn("w:tbl"):
             for row in child.iterchildren(qn("w:tr")):
                 yield from _row_lines(row)
         elif child.tag == qn("w:sdt"):  # content controls wrap ordinary blocks
             for content in child.iterchildren(qn("w:sdtContent")):
                 yield from _block_lines(content)
+
+
+def _text_boxes(paragraph: Any) -> Iterator[Any]:
+    """Text boxes anchored in a paragraph (some templates print the number or the date in one),
+    each once: Word stores a box twice, as a drawing and as its legacy fallback."""
+    from docx.oxml.ns import qn
+
+    fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+    for box in paragraph.iter(qn("w:txbxContent")):
+        if not any(a.tag == fallback for a in box.iterancestors()):
+            yield box
 
 
 def _row_lines(row: Any) -> Iterator[str]:
