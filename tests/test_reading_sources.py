@@ -185,6 +185,8 @@ def _zip(parts: dict[str, bytes]) -> bytes:
             "unpacks to 70 MB",
         ),
         (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.doc", "old binary Word"),
+        (lambda: b"{\\rtf1\\ansi S\\'f4: 12/BXD}", "cv.rtf", "Rich Text (.rtf)"),
+        (lambda: _zip({"mimetype": b"x", "content.xml": b"<x/>"}), "cv.odt", "OpenDocument"),
         (lambda: b"%PDF-1.4\n" + b"x" * 21_000_000, "huge.pdf", "at most 20 MB"),
     ],
 )

@@ -41,6 +41,8 @@ def document_text(data: bytes, filename: str) -> str:
         return _bounded(_pdf_text(data))
     if data.startswith(b"PK\x03\x04"):
         return _bounded(_docx_text(data))
+    if data.lstrip().startswith(b"{\\rtf"):
+        raise DispatchTextError("a Rich Text (.rtf) file: save it as .docx or plain text")
     if data.startswith(_OLE):
         raise DispatchTextError(
             "an old binary Word/Excel file (.doc/.xls): save it as .docx or plain text"
@@ -67,6 +69,8 @@ def _docx_text(data: bytes) -> str:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise DispatchTextError(f"a damaged Word (.docx) file: {exc}") from None
+    if "word/document.xml" not in names and "content.xml" in names:
+        raise DispatchTextError("an OpenDocument (.odt) file: save it as .docx or plain text")
     if "word/document.xml" not in names:
         raise DispatchTextError(
             "a zip archive but not a Word (.docx) document (no word/document.xml)"
