@@ -45,7 +45,11 @@ def read_parties(blocks: Blocks, index: AgencyIndex, issuer: str | None, review:
     covered = set().union(*(index.members(g) for g in groups)) if groups else set()
     addressees = ordered([n for n in names if n in groups or n not in covered])
     if not addressees:
-        review.add("addressees", "no addressee could be mapped to agencies.yaml: fill in")
+        review.add(
+            "addressees",
+            "no addressee could be mapped to agencies.yaml: fill in",
+            sentence="; ".join(entries) or None,
+        )
     chosen = set().union(*(index.members(n) for n in addressees)) if addressees else set()
     exclude = _informed(blocks, index, home, chosen, review)
     to_act = _asked_to_act(blocks, index, home, addressees, review)
