@@ -57,7 +57,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2013", "-")
     raw = text.split("\n")
-    header_end = next((i for i, line in enumerate(raw[:25]) if _BODY.match(line)), 25)
+    header_end = next(
+        (i for i, line in enumerate(raw[:25]) if _BODY.match(line) or len(line) > 160), 25
+    )
     signed = next((i for i, line in enumerate(raw) if _SIGNED.match(line)), len(raw))
     lines = (
         _SPACES.sub(" ", _COLUMN_GAP.sub("\t", line) if i < header_end or i >= signed else line)
