@@ -352,3 +352,20 @@ def test_a_document_is_its_number_and_year(
 ) -> None:
     doc = DocumentDraft(number, "CT", None, issued_on, None)
     assert doc.year == year
+
+
+def test_only_the_header_and_signature_gaps_become_columns() -> None:
+    from dondoc.reading.text import normalise
+
+    body = "Thời gian qua,   công tác phát triển nhà ở xã hội còn chậm " * 4
+    text = (
+        "BỘ XÂY DỰNG        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\r\n"
+        "Số: 12/BXD-QLN     Hà Nội, ngày 02 tháng 01 năm 2026\r\n\r\nCHỈ THỊ\r\n\r\n"
+        f"{body}\r\n1. Báo cáo   trước ngày 15/12.\r\n\r\n"
+        "Nơi nhận:          KT. BỘ TRƯỞNG\r\n- Lưu: VT, QLN.    THỨ TRƯỞNG\r\n"
+    )
+    lines = normalise(text).split("\n")
+    assert lines[0] == "BỘ XÂY DỰNG\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert lines[1] == "Số: 12/BXD-QLN\tHà Nội, ngày 02 tháng 01 năm 2026"
+    assert "\t" not in lines[5] and "1. Báo cáo trước ngày 15/12." in lines
+    assert lines[-3:-1] == ["Nơi nhận:\tKT. BỘ TRƯỞNG", "- Lưu: VT, QLN.\tTHỨ TRƯỞNG"]
