@@ -124,6 +124,10 @@ def test_the_same_header_in_any_layout_reads_the_same(
             "Ban hành Quy chế phối hợp của Bộ Kế hoạch và Đầu tư với Ngân hàng Nhà nước Việt Nam",
         ),
         (
+            "VỀ VIỆC GIAO NHIỆM VỤ CHO\nỦY BAN NHÂN DÂN CÁC TỈNH, THÀNH PHỐ",
+            "Về việc giao nhiệm vụ cho Ủy ban nhân dân các tỉnh, thành phố",
+        ),
+        (
             "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG CHÍNH PHỦ VỀ ĐÔ THỊ LOẠI II",
             "Kết luận của Phó Thủ tướng Chính phủ về đô thị loại II",
         ),

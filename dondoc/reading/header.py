@@ -33,6 +33,7 @@ _CARRIES_ON = re.compile(
 )
 _MOTTO_AFTER = re.compile(r"(?<=\S)\s+(?=CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\b|Độc\s+lập\b|ĐỘC\s+LẬP\b)")
 _OPEN_END = re.compile(r"(?:\bVÀ|[-&,])$")
+_CONNECTIVE_END = re.compile(r"(?:\b(?:VÀ|CHO|CỦA|VỚI|TẠI|VỀ|ĐỐI VỚI|GIỮA)|[-&,])$")
 # The line under a decision's subject naming who decides ("THỦ TƯỚNG CHÍNH PHỦ", "BỘ TRƯỞNG BỘ
 # XÂY DỰNG", "ỦY BAN NHÂN DÂN TỈNH ..."): not part of an upper-case subject.
 _AUTHORITY = re.compile(
@@ -244,7 +245,8 @@ def _title_subject(
         capitals = in_capitals(cell)
         if upper is not None and capitals != upper:
             break
-        if capitals and (_AUTHORITY.match(cell) or fold(cell) in issuers):
+        carried = bool(parts) and bool(_CONNECTIVE_END.search(parts[-1]))
+        if capitals and not carried and (_AUTHORITY.match(cell) or fold(cell) in issuers):
             break
         upper = capitals
         parts.append(cell)

@@ -129,7 +129,8 @@ def sentence_case(upper: str) -> str:
 
 # Names that keep their capitals inside a sentence-case text, beside the agencies' own names.
 PROPER_NAMES = ("Thủ tướng Chính phủ", "Phó Thủ tướng", "Thủ tướng", "Chính phủ", "Quốc hội",
-                "Việt Nam", "Trung ương", "Đảng", "Nhà nước Việt Nam")  # fmt: skip
+                "Việt Nam", "Trung ương", "Đảng", "Nhà nước Việt Nam", "Ủy ban nhân dân",
+                "Hội đồng nhân dân")  # fmt: skip
 _HEADS = ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân", "tổng cục", "chi cục",
           "cục", "vụ", "sở", "bộ", "ban", "viện", "văn phòng", "thanh tra", "kho bạc",
           "trung tâm", "phòng")  # fmt: skip
