@@ -1,7 +1,7 @@
 """The header of an official document (Decree 30/2020/NĐ-CP, Art. 8 and Appendix I): issuing
 body, Số/ký hiệu, place and date, the type name (CHỈ THỊ, QUYẾT ĐỊNH, ...) and the trích yếu
 ("V/v ..." for a công văn, the line under the type name otherwise). Pure functions over the
-normalised text (`dispatch_text.normalise`)."""
+normalised text (`text.normalise`); the trích yếu itself is read by `trich_yeu`."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from dataclasses import dataclass
 
 from dondoc.reading.symbols import SYMBOL, TYPE_WORDS
 from dondoc.reading.text import cells, fold, in_capitals, is_upper_line, squash
+from dondoc.reading.trich_yeu import (
+    BODY_START,
+    DATE,
+    MOTTO,
+    SEPARATOR,
+    title_subject,
+    vv_subject,
+)
 
 _NUMBER = re.compile(r"(?<!\w)Số\s*(?:,\s*ký hiệu)?\s*:?\s*(?P<sym>" + SYMBOL + r"|\S*)", re.I)
-_DATE = re.compile(
-    r"(?P<place>[^\n\t,]{0,60}),\s*ngày\s+(?P<d>\d{1,2})?[\s.…_]*"
-    r"(?:tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
-)
-_MOTTO = (fold("Cộng hòa xã hội chủ nghĩa Việt Nam"), fold("Độc lập - Tự do - Hạnh phúc"))
-_SEPARATOR = re.compile(r"^[-_=*.…\s]+$")
-_SUBJECT_STOP = re.compile(r"^(?:Kính gửi|Căn cứ|Nơi nhận|Số\s*:|\d+\s*[.)]\s|[IVX]+\.\s)", re.I)
 _TITLE_WORDS = {fold(word): code for word, code in TYPE_WORDS.items()}
 _TITLE_THEN_SUBJECT = re.compile(
     "^(" + "|".join(sorted(map(re.escape, _TITLE_WORDS), key=len, reverse=True)) + r") vê "
 )
-_BODY_START = re.compile(r"^(?:Kính gửi|.{0,40}\sđiện\s*:|Căn cứ)", re.I)
 # A line of an issuer's name printed over two lines that carries on the line above it ("BẢO
 # HIỂM XÃ HỘI" / "VIỆT NAM", "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI", "BỘ NÔNG NGHIỆP" / "VÀ PHÁT
 # TRIỂN NÔNG THÔN"); a line naming a body of its own ("CỤC ...", "SỞ ...") does not.
@@ -33,14 +33,6 @@ _CARRIES_ON = re.compile(
 )
 _MOTTO_AFTER = re.compile(r"(?<=\S)\s+(?=CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\b|Độc\s+lập\b|ĐỘC\s+LẬP\b)")
 _OPEN_END = re.compile(r"(?:\bVÀ|[-&,])$")
-_CONNECTIVE_END = re.compile(r"(?:\b(?:VÀ|CHO|CỦA|VỚI|TẠI|VỀ|ĐỐI VỚI|GIỮA)|[-&,])$")
-# The line under a decision's subject naming who decides ("THỦ TƯỚNG CHÍNH PHỦ", "BỘ TRƯỞNG BỘ
-# XÂY DỰNG", "ỦY BAN NHÂN DÂN TỈNH ..."): not part of an upper-case subject.
-_AUTHORITY = re.compile(
-    r"^(?:THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|THỐNG ĐỐC|TỔNG GIÁM ĐỐC|GIÁM ĐỐC|CỤC TRƯỞNG|VỤ TRƯỞNG"
-    r"|TỔNG CỤC TRƯỞNG|CHÁNH|TỔNG THANH TRA|TỔNG KIỂM TOÁN|CHÍNH PHỦ$|QUỐC HỘI$|HỘI ĐỒNG"
-    r"|ỦY BAN|UỶ BAN|UBND|BAN THƯỜNG VỤ|BAN CHẤP HÀNH)"
-)
 
 
 @dataclass(frozen=True)
@@ -70,11 +62,11 @@ def read_header(text: str) -> Header:
     issued_on, date_text, place = _date(text)
     title_code, title_line, title_rest = _title(lines)
     issuer_lines = _issuer_lines(lines[: number_line if number_line >= 0 else 8])
-    subject, is_vv, where = _vv_subject(lines)
+    subject, is_vv, where = vv_subject(lines)
     if is_vv and title_rest:  # "KẾ HOẠCH VỀ ..." carrying on a "V/V ..." line: not a type name
         title_code = title_line = None
     if subject is None and title_line is not None:
-        subject, where = _title_subject(lines, title_line, issuer_lines, title_rest)
+        subject, where = title_subject(lines, title_line, issuer_lines, title_rest)
     return Header(
         number=number,
         number_raw=raw,
@@ -102,7 +94,7 @@ def _line_of(lines: list[str], found: str | None) -> str | None:
 def _number(lines: list[str]) -> tuple[str | None, str | None, int]:
     for i, line in enumerate(lines[:40]):
         m = _NUMBER.search(re.sub(r"(?<=\d)\s+/\s*|\s*/\s+(?=[A-ZĐ\d])", "/", line))
-        if m is None or _BODY_START.match(line):
+        if m is None or BODY_START.match(line):
             continue
         sym = m["sym"].rstrip(".,;")
         if re.fullmatch(SYMBOL, sym):
@@ -112,7 +104,7 @@ def _number(lines: list[str]) -> tuple[str | None, str | None, int]:
 
 
 def _date(text: str) -> tuple[dt.date | None, str | None, str | None]:
-    for m in _DATE.finditer(text[:4000]):
+    for m in DATE.finditer(text[:4000]):
         place = _place(m["place"])
         if place is None:
             continue
@@ -149,13 +141,13 @@ def _issuer_lines(lines: list[str]) -> list[str]:
         for cell in cells(line):
             cell = _MOTTO_AFTER.split(cell)[0]  # columns apart by one or two spaces only
             folded = fold(cell)
-            if any(folded.startswith(m) for m in _MOTTO):
+            if any(folded.startswith(m) for m in MOTTO):
                 continue
-            if len(folded) > 15 and _MOTTO[0].startswith(folded):  # the motto over two lines
+            if len(folded) > 15 and MOTTO[0].startswith(folded):  # the motto over two lines
                 motto_open = True
                 continue
-            if _SEPARATOR.match(cell) or not is_upper_line(cell) or _NUMBER.match(cell):
-                joinable = joinable and not _SEPARATOR.match(cell)
+            if SEPARATOR.match(cell) or not is_upper_line(cell) or _NUMBER.match(cell):
+                joinable = joinable and not SEPARATOR.match(cell)
                 continue
             if motto_open and folded == "viêt nam":  # the motto's second line
                 motto_open = False
@@ -173,7 +165,7 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, str]:
     """The type name's code, its line, and what follows it on that line when the subject
     starts there ("CHỈ THỊ VỀ VIỆC ...")."""
     for i, line in enumerate(lines[:60]):
-        if _BODY_START.match(line):
+        if BODY_START.match(line):
             break
         for cell in cells(line):
             if not is_upper_line(cell):
@@ -188,67 +180,3 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, str]:
             if folded.startswith("cong đien"):  # "CÔNG ĐIỆN KHẨN", "CÔNG ĐIỆN HỎA TỐC"
                 return "CĐ", i, ""
     return None, None, ""
-
-
-def _vv_subject(lines: list[str]) -> tuple[str | None, bool, list[str]]:
-    for i, line in enumerate(lines[:40]):
-        first = next(iter(cells(line)), "")
-        if re.match(r"V/v\b", first, re.I):
-            parts = [first]
-            capitals = in_capitals(first)
-            for nxt in lines[i + 1 : i + 4]:
-                cell = next(iter(cells(nxt)), "")
-                if not _continues(parts[-1], cell, capitals):
-                    break
-                parts.append(cell)
-            return squash(" ".join(parts)), True, parts
-    return None, False, []
-
-
-def _continues(previous: str, cell: str, capitals: bool = False) -> bool:
-    """Whether ``cell`` carries on a "V/v" subject; one printed in capitals goes on in capitals
-    ("V/V TRIỂN KHAI THỰC HIỆN" / "CHỈ THỊ SỐ 24/CT-TTG")."""
-    if not cell or _SUBJECT_STOP.match(cell) or _DATE.search(cell) or _SEPARATOR.match(cell):
-        return False
-    if in_capitals(cell) != capitals or (capitals and _not_subject(cell)):
-        return False
-    return cell[:1].islower() or capitals or not previous.rstrip().endswith((".", ";", ":"))
-
-
-def _not_subject(cell: str) -> bool:
-    folded = fold(cell)
-    return (
-        bool(_AUTHORITY.match(cell))
-        or any(folded.startswith(m) for m in _MOTTO)
-        or (len(folded) > 15 and _MOTTO[0].startswith(folded))
-    )
-
-
-def _title_subject(
-    lines: list[str], title_line: int, issuer_lines: list[str], rest: str = ""
-) -> tuple[str | None, list[str]]:
-    """The trích yếu under the type name, in sentence case ("Về việc ...") or, as often
-    printed, in capitals over two or three lines; it ends at a blank line, a rule, or the line
-    naming who decides ("THỦ TƯỚNG CHÍNH PHỦ")."""
-    issuers = {fold(name) for name in issuer_lines}
-    parts: list[str] = [rest] if rest else []
-    used = [lines[title_line]]
-    upper: bool | None = in_capitals(rest) if rest else None
-    for line in lines[title_line + 1 : title_line + 8]:
-        cell = next(iter(cells(line)), "")
-        if not cell:
-            if parts:
-                break
-            continue
-        if _SEPARATOR.match(cell) or _SUBJECT_STOP.match(cell) or _BODY_START.match(cell):
-            break
-        capitals = in_capitals(cell)
-        if upper is not None and capitals != upper:
-            break
-        carried = bool(parts) and bool(_CONNECTIVE_END.search(parts[-1]))
-        if capitals and not carried and (_AUTHORITY.match(cell) or fold(cell) in issuers):
-            break
-        upper = capitals
-        parts.append(cell)
-        used.append(line)
-    return (squash(" ".join(parts)), used) if parts else (None, [])
