@@ -1,6 +1,6 @@
-"""`dondoc import-dispatch`: a dispatch's plain text in, a draft directive spec out
-(docs/import-dispatch.md). Registered in dondoc/cli/__init__.py; heavy imports stay inside
-the command."""
+"""`dondoc import-dispatch`: a dispatch (plain text, .docx or a text-layer .pdf) in, a draft
+directive spec out (docs/import-dispatch.md). Registered in dondoc/cli/__init__.py; heavy
+imports stay inside the command."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import typer
 
 
 def import_dispatch(
-    file: Annotated[Path, typer.Argument(help="The dispatch's plain text (UTF-8 .txt).")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="The dispatch: UTF-8 text, Word (.docx) or a PDF with a text layer."),
+    ],
     output: Annotated[
         str | None,
         typer.Option(

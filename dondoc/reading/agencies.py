@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dondoc.config.spec_loader import AgencyRecord
+from dondoc.reading.former import FORMER, Former, bare_names, former_in
 from dondoc.reading.text import fold, fold_pattern
 
 MINISTRIES, MINISTERIAL, COMMITTEES, DEPARTMENTS = (
@@ -27,7 +28,9 @@ _GROUP_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str | None], ...]
     (groups, fold_pattern(pattern), note)
     for groups, pattern, note in (
         ((DEPARTMENTS,), r"(?:các )?sở xây dựng (?:các )?" + _PROVINCES, None),
-        ((DEPARTMENTS,), r"(?:các )?sở xây dựng (?:các )?tỉnh(?:,? thành phố)?", None),
+        # "Sở Xây dựng tỉnh Cao Bằng" is one department, not the group.
+        ((DEPARTMENTS,), r"các sở xây dựng (?:các )?tỉnh(?:,? thành phố)?", None),
+        ((DEPARTMENTS,), r"sở xây dựng các tỉnh(?:,? thành phố)?", None),
         ((DEPARTMENTS,), r"các sở xây dựng", None),
         ((COMMITTEES,), r"ủy ban nhân dân (?:các )?" + _PROVINCES, None),
         ((COMMITTEES,), r"ủy ban nhân dân các tỉnh(?:,? thành phố)?", None),
@@ -71,8 +74,37 @@ class AgencyIndex:
             for alias in _aliases(a):
                 names.setdefault(alias, a.code)
         self.names = sorted(names.items(), key=lambda kv: len(kv[0]), reverse=True)
+        renamed = {alias: a.code for a in agencies if a.former_name and a.renamed_on
+                   for alias in _aliases(a, former=True) if alias not in names}  # fmt: skip
+        # Names a continuing agency bore before it was renamed ("Ủy ban nhân dân tỉnh Yên Bái").
+        self.renamed = sorted(renamed.items(), key=lambda kv: len(kv[0]), reverse=True)
         self.ministries = {fold(a.name).removeprefix("bô "): a.code for a in agencies
                            if a.kind == "ministry"}  # fmt: skip
+        self.former_ministries = {
+            bare: f for bare, f in bare_names().items() if f.successor in self.agencies
+        }
+
+    def successors(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(today's code, a note) for each body ``text`` names as before 2025 ("Bộ Kế hoạch và
+        Đầu tư" -> BTC): for a task that names its agency, like `match` does for an entry."""
+        return tuple((f.successor, self.note(f)) for f, _ in former_in(fold(text))
+                     if f.successor in self.agencies)  # fmt: skip
+
+    def note(self, former: Former) -> str:
+        return former.note(self.agencies[former.successor].name)
+
+    def renamed_note(self, code: str) -> str:
+        a = self.agencies[code]
+        day = f" on {a.renamed_on:%d/%m/%Y}" if a.renamed_on else ""
+        return f"'{a.former_name}' was renamed{day}: read as {a.name} ({code})"
+
+    def proper_names(self) -> tuple[str, ...]:
+        """Names that keep their capitals in a sentence: agencies, former bodies, provinces."""
+        records = self.agencies.values()
+        names = [n for a in records for n in (a.name, a.former_name) if n]
+        names += [n for a in records if a.kind == "provincial_committee"
+                  for n in (a.short_name, a.former_short_name) if n]  # fmt: skip
+        return tuple(dict.fromkeys([*names, *(f.name for f in FORMER)]))
 
     def members(self, group_or_code: str) -> set[str]:
         if group_or_code in self.agencies:
@@ -89,7 +121,16 @@ class AgencyIndex:
         if named := _NAMED_MINISTRIES.search(text):
             found = [(n, c) for n, c in self.ministries.items() if n in named["names"]]
             codes += [c for _, c in found]
+            for bare, former in self.former_ministries.items():
+                if bare in named["names"]:
+                    codes.append(former.successor)
+                    notes.append(self.note(former))
             text = text[: named.start()] + " " * len(named.group()) + text[named.end() :]
+        for former, hit in former_in(text):
+            if former.successor in self.agencies:
+                text = text[: hit.start()] + " " * len(hit.group()) + text[hit.end() :]
+                codes.append(former.successor)
+                notes.append(self.note(former))
         for found_groups, pattern, note in _GROUP_PATTERNS:
             text, hits = pattern.subn(" ", text)
             if hits:
@@ -98,6 +139,10 @@ class AgencyIndex:
         for name, code in self.names:
             text, hits = re.subn(r"(?<!\w)" + re.escape(name) + r"(?!\w)", " ", text)
             codes += [code] * bool(hits)
+        for name, code in self.renamed:
+            text, hits = re.subn(r"(?<!\w)" + re.escape(name) + r"(?!\w)", " ", text)
+            codes += [code] * bool(hits)
+            notes += [self.renamed_note(code)] * bool(hits)
         if home is not None and re.search(r"\bsơ xây dưng\b", text):
             text = re.sub(r"\bsơ xây dưng\b", " ", text)
             codes.append(f"{home}-SXD")
@@ -108,13 +153,14 @@ class AgencyIndex:
         )
 
 
-def _aliases(agency: AgencyRecord) -> list[str]:
-    name = fold(agency.name)
+def _aliases(agency: AgencyRecord, *, former: bool = False) -> list[str]:
+    name = fold((agency.former_name if former else agency.name) or "")
+    short_name = agency.former_short_name if former else agency.short_name
     out = [name]
     if name.endswith(" viêt nam"):
         out.append(name.removesuffix(" viêt nam"))
-    if agency.short_name:
-        short = fold(agency.short_name)
+    if short_name:
+        short = fold(short_name)
         if agency.kind == "provincial_committee":
             out += [f"uy ban nhân dân {short}", f"uy ban nhân dân tinh {short}",
                     f"uy ban nhân dân thanh phô {short}"]  # fmt: skip

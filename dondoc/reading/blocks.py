@@ -138,13 +138,19 @@ def _entry(written: str) -> Entry:
     return Entry(text, role, written)
 
 
+_COPIES = re.compile(r"\s*\(\s*\d+\s*(?:b|bản)?\s*\)\s*$|\s+\d+\s*(?:b|bản)$", re.I)
+_CLERICAL = {"vt", "vp", "văn thư", "văn phòng", "hc", "vt-vp"}
+
+
 def archive_unit(entries: tuple[Entry, ...]) -> str | None:
-    """ "Lưu: VT, Cục PTĐT." -> "Cục PTĐT" (the drafting unit keeps a copy)."""
+    """ "Lưu: VT, Cục PTĐT." -> "Cục PTĐT", "Lưu: VT, TCCV (5)." -> "TCCV" (the drafting unit
+    keeps a copy; the bracket counts the copies kept)."""
     for e in entries:
         if e.role == "archive":
-            parts = [p.strip(" .") for p in re.split(r",", e.text)]
-            # The first copy is the clerical office's (VT văn thư, VP văn phòng).
-            units = [re.sub(r"\s*\(\d+\s*b(?:ản)?\)$", "", p) for p in parts[1:] if p]
+            parts = [p.strip(" .;") for p in re.split(r"[,;]", e.text)]
+            # The clerical office's copy comes first (VT văn thư, VP văn phòng).
+            units = [_COPIES.sub("", p).strip(" .") for p in parts[1:] if p]
+            units = [u for u in units if u and u.lower() not in _CLERICAL]
             if units:
                 return units[0]
     return None

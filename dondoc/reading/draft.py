@@ -13,8 +13,21 @@ from dondoc.config.spec_loader import AgencyRecord
 from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.blocks import archive_unit, read_blocks
+from dondoc.reading.document import (
+    DocumentDraft,
+    archive_line,
+    directive_draft,
+    document_review,
+    line_with,
+)
 from dondoc.reading.header import Header, read_header
-from dondoc.reading.identity import doc_type, expand_unit, implemented, issuer, symbol_codes
+from dondoc.reading.identity import (
+    doc_type,
+    expand_unit,
+    issuer,
+    subject,
+    symbol_codes,
+)
 from dondoc.reading.parties import Parties, read_parties
 from dondoc.reading.review import Review, ReviewPoint
 from dondoc.reading.symbols import Citation, citations, parse_symbol
@@ -27,17 +40,6 @@ __all__ = ["DispatchDraft", "DocumentDraft", "NotADispatchError", "ObligationDra
 
 class NotADispatchError(DispatchTextError):
     """The text has too few parts of an official document to be one."""
-
-
-@dataclass(frozen=True)
-class DocumentDraft:
-    number: str | None
-    doc_type: str | None
-    issuer: str | None
-    issued_on: dt.date | None
-    subject: str | None
-    unit: str | None = None
-    implements: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class DispatchDraft:
     @property
     def number(self) -> str | None:
         return self.document.number
+
+    @property
+    def year(self) -> int | None:
+        """With `number`, the document's identity (`DocumentDraft.year`)."""
+        return self.document.year
 
     @property
     def doc_type(self) -> str | None:
@@ -97,18 +104,23 @@ def parse_dispatch(
     typed = doc_type(header, sym)
     issuer_code, unit_code = symbol_codes(sym, typed.value)
     body = "\n".join(blocks.body)
-    cites = [c for c in citations(f"{header.subject or ''}\n{body}") if c.number != header.number]
-    target, structural = _implements(header.subject or "", body, cites, typed.value)
+    about = subject(header, index)
+    cites = [c for c in citations(f"{about.value or ''}\n{body}") if c.number != header.number]
+    target, structural = _implements(about.value or "", body, cites, typed.value)
     role = "dispatch" if structural else "directive"
+    cited = line_with(blocks.body, target.number) if target else None
     if target is not None and not structural:
         review.add(
             "directive.implements",
             f"the body says it implements {target.word} {target.number}; if this dispatch "
             "assigns that document's tasks, put that document under 'directive:' and this one "
             "under 'dispatch:'",
+            sentence=cited,
         )
-    elif target is not None and target.start > len(header.subject or ""):
-        review.add("dispatch.implements", "read from the body ('triển khai'): check")
+    elif target is not None and target.start > len(about.value or ""):
+        review.add(
+            "dispatch.implements", "read from the body ('triển khai'): check", sentence=cited
+        )
     who = issuer(header, issuer_code, index)
     unit = expand_unit(archive_unit(blocks.distribution), unit_code, text)
     document = DocumentDraft(
@@ -116,15 +128,18 @@ def parse_dispatch(
         doc_type=typed.value,
         issuer=who.value,
         issued_on=header.issued_on,
-        subject=header.subject,
+        subject=about.value,
         unit=unit.value,
         implements=target.number if target else None,
     )
-    _document_review(review, role, header, document)
-    review.add(f"{role}.doc_type", *typed.notes)
-    review.add(f"{role}.issuer", *who.notes)
-    review.add(f"{role}.unit", *unit.notes)
-    directive = _directive(target, text, review) if target and structural else None
+    document_review(review, role, header, document)
+    review.add(
+        f"{role}.doc_type", *typed.notes, sentence=header.subject_lines or header.number_line
+    )
+    review.add(f"{role}.subject", *about.notes, sentence=header.subject_lines)
+    review.add(f"{role}.issuer", *who.notes, sentence=header.issuer_source or header.number_line)
+    review.add(f"{role}.unit", *unit.notes, sentence=archive_line(blocks))
+    directive = directive_draft(target, text, cited, review) if target and structural else None
     parties: Parties = read_parties(blocks, index, who.value, review)
     work = read_obligations(blocks.body, header.issued_on, today, calendar, review)
     return DispatchDraft(
@@ -187,33 +202,3 @@ def _implements(
                 found = Citation(cite.word, cite.number, cite.start + shift, cite.end + shift)
                 return found, verbs != r"thực hiện"
     return None, False
-
-
-def _document_review(review: Review, role: str, header: Header, doc: DocumentDraft) -> None:
-    if doc.number is None:
-        got = f" (got {header.number_raw!r})" if header.number_raw else ""
-        review.add(f"{role}.number", f"no number/symbol read{got}")
-    if doc.issued_on is None:
-        got = f" (got {header.date_text!r})" if header.date_text else ""
-        review.add(f"{role}.issued_on", f"no date of issue read{got}")
-    if doc.subject is None:
-        review.add(f"{role}.subject", "no subject ('V/v ...' or the line under the type name)")
-
-
-def _directive(cite: Citation, text: str, review: Review) -> DocumentDraft:
-    found = implemented(cite, text)
-    if found.issued_on is None:
-        review.add("directive.issued_on", f"the date of {cite.number} is not in the text")
-    if found.subject is None:
-        review.add("directive.subject", f"the subject of {cite.number} is not in the text")
-    if found.issuer is None:
-        review.add("directive.issuer", f"the issuer of {cite.number} is not known")
-    if found.issued_on or found.subject:
-        review.add("directive", f"read from the dispatch's citation of {cite.number}: check")
-    return DocumentDraft(
-        number=found.number,
-        doc_type=found.doc_type,
-        issuer=found.issuer,
-        issued_on=found.issued_on,
-        subject=found.subject,
-    )

@@ -1,7 +1,7 @@
 """The header of an official document (Decree 30/2020/NĐ-CP, Art. 8 and Appendix I): issuing
 body, Số/ký hiệu, place and date, the type name (CHỈ THỊ, QUYẾT ĐỊNH, ...) and the trích yếu
 ("V/v ..." for a công văn, the line under the type name otherwise). Pure functions over the
-normalised text (`dispatch_text.normalise`)."""
+normalised text (`text.normalise`); the trích yếu itself is read by `trich_yeu`."""
 
 from __future__ import annotations
 
@@ -10,18 +10,29 @@ import re
 from dataclasses import dataclass
 
 from dondoc.reading.symbols import SYMBOL, TYPE_WORDS
-from dondoc.reading.text import cells, fold, is_upper_line, squash
+from dondoc.reading.text import cells, fold, in_capitals, is_upper_line, squash
+from dondoc.reading.trich_yeu import (
+    BODY_START,
+    DATE,
+    MOTTO,
+    SEPARATOR,
+    title_subject,
+    vv_subject,
+)
 
 _NUMBER = re.compile(r"(?<!\w)Số\s*(?:,\s*ký hiệu)?\s*:?\s*(?P<sym>" + SYMBOL + r"|\S*)", re.I)
-_DATE = re.compile(
-    r"(?P<place>[^\n\t,]{0,60}),\s*ngày\s+(?P<d>\d{1,2})?[\s.…_]*"
-    r"(?:tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
-)
-_MOTTO = (fold("Cộng hòa xã hội chủ nghĩa Việt Nam"), fold("Độc lập - Tự do - Hạnh phúc"))
-_SEPARATOR = re.compile(r"^[-_=*.…\s]+$")
-_SUBJECT_STOP = re.compile(r"^(?:Kính gửi|Căn cứ|Nơi nhận|Số\s*:|\d+\s*[.)]\s|[IVX]+\.\s)", re.I)
 _TITLE_WORDS = {fold(word): code for word, code in TYPE_WORDS.items()}
-_BODY_START = re.compile(r"^(?:Kính gửi|.{0,40}\sđiện\s*:|Căn cứ)", re.I)
+_TITLE_THEN_SUBJECT = re.compile(
+    "^(" + "|".join(sorted(map(re.escape, _TITLE_WORDS), key=len, reverse=True)) + r") vê "
+)
+# A line of an issuer's name printed over two lines that carries on the line above it ("BẢO
+# HIỂM XÃ HỘI" / "VIỆT NAM", "ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI", "BỘ NÔNG NGHIỆP" / "VÀ PHÁT
+# TRIỂN NÔNG THÔN"); a line naming a body of its own ("CỤC ...", "SỞ ...") does not.
+_CARRIES_ON = re.compile(
+    r"^(?:VIỆT NAM|TỈNH|THÀNH PHỐ|TP\b|TRUNG ƯƠNG|NHÀ NƯỚC|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|VÀ\b|[-&,])"
+)
+_MOTTO_AFTER = re.compile(r"(?<=\S)\s+(?=CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\b|Độc\s+lập\b|ĐỘC\s+LẬP\b)")
+_OPEN_END = re.compile(r"(?:\bVÀ|[-&,])$")
 
 
 @dataclass(frozen=True)
@@ -33,35 +44,57 @@ class Header:
     place: str | None
     issuer_lines: tuple[str, ...]  # upper-case header lines naming the issuing body
     title_code: str | None  # type from the type-name line ("CHỈ THỊ" -> CT)
-    subject: str | None
+    subject: str | None  # as printed, on one line (upper case when printed so)
     is_vv: bool  # the subject is a công văn's "V/v ..." line
+    number_line: str | None = None  # the lines each value was read from, for review
+    date_line: str | None = None
+    subject_lines: str | None = None  # the type name and the subject
+    issuer_source: str | None = None
+
+    @property
+    def subject_upper(self) -> bool:
+        return self.subject is not None and in_capitals(self.subject)
 
 
 def read_header(text: str) -> Header:
     lines = text.split("\n")
     number, raw, number_line = _number(lines)
     issued_on, date_text, place = _date(text)
-    title_code, title_line = _title(lines)
-    subject, is_vv = _vv_subject(lines)
+    title_code, title_line, title_rest = _title(lines)
+    issuer_lines = _issuer_lines(lines[: number_line if number_line >= 0 else 8])
+    subject, is_vv, where = vv_subject(lines)
+    if is_vv and title_rest:  # "KẾ HOẠCH VỀ ..." carrying on a "V/V ..." line: not a type name
+        title_code = title_line = None
     if subject is None and title_line is not None:
-        subject = _title_subject(lines, title_line)
+        subject, where = title_subject(lines, title_line, issuer_lines, title_rest)
     return Header(
         number=number,
         number_raw=raw,
         issued_on=issued_on,
         date_text=date_text,
         place=place,
-        issuer_lines=tuple(_issuer_lines(lines[: number_line if number_line >= 0 else 8])),
+        issuer_lines=tuple(issuer_lines),
         title_code=title_code,
         subject=subject,
         is_vv=is_vv,
+        number_line=squash(lines[number_line]) if number_line >= 0 else None,
+        date_line=_line_of(lines, date_text),
+        subject_lines="\n".join(squash(line) for line in where) if where else None,
+        issuer_source="\n".join(issuer_lines) if issuer_lines else None,
     )
+
+
+def _line_of(lines: list[str], found: str | None) -> str | None:
+    if not found:
+        return None
+    tail = found[-12:]
+    return next((squash(line) for line in lines[:60] if tail in squash(line)), found)
 
 
 def _number(lines: list[str]) -> tuple[str | None, str | None, int]:
     for i, line in enumerate(lines[:40]):
         m = _NUMBER.search(re.sub(r"(?<=\d)\s+/\s*|\s*/\s+(?=[A-ZĐ\d])", "/", line))
-        if m is None or _BODY_START.match(line):
+        if m is None or BODY_START.match(line):
             continue
         sym = m["sym"].rstrip(".,;")
         if re.fullmatch(SYMBOL, sym):
@@ -71,7 +104,7 @@ def _number(lines: list[str]) -> tuple[str | None, str | None, int]:
 
 
 def _date(text: str) -> tuple[dt.date | None, str | None, str | None]:
-    for m in _DATE.finditer(text[:4000]):
+    for m in DATE.finditer(text[:4000]):
         place = _place(m["place"])
         if place is None:
             continue
@@ -100,61 +133,50 @@ def _place(before: str) -> str | None:
 
 
 def _issuer_lines(lines: list[str]) -> list[str]:
+    """The upper-case names above the number, each name on one line even when printed over
+    two: the governing body first when there is one ("BỘ XÂY DỰNG", "CỤC PHÁT TRIỂN ĐÔ THỊ")."""
     out: list[str] = []
+    joinable = motto_open = False
     for line in lines:
         for cell in cells(line):
+            cell = _MOTTO_AFTER.split(cell)[0]  # columns apart by one or two spaces only
             folded = fold(cell)
-            if any(folded.startswith(m) for m in _MOTTO) or _SEPARATOR.match(cell):
+            if any(folded.startswith(m) for m in MOTTO):
                 continue
-            if is_upper_line(cell) and not _NUMBER.match(cell):
-                out.append(squash(cell))
+            if len(folded) > 15 and MOTTO[0].startswith(folded):  # the motto over two lines
+                motto_open = True
+                continue
+            if SEPARATOR.match(cell) or not is_upper_line(cell) or _NUMBER.match(cell):
+                joinable = joinable and not SEPARATOR.match(cell)
+                continue
+            if motto_open and folded == "viêt nam":  # the motto's second line
+                motto_open = False
+                continue
+            name = squash(cell)
+            if out and joinable and (_CARRIES_ON.match(name) or _OPEN_END.search(out[-1])):
+                out[-1] = f"{out[-1]} {name}"
+            else:
+                out.append(name)
+            joinable = True
     return out
 
 
-def _title(lines: list[str]) -> tuple[str | None, int | None]:
+def _title(lines: list[str]) -> tuple[str | None, int | None, str]:
+    """The type name's code, its line, and what follows it on that line when the subject
+    starts there ("CHỈ THỊ VỀ VIỆC ...")."""
     for i, line in enumerate(lines[:60]):
-        if _BODY_START.match(line):
+        if BODY_START.match(line):
             break
         for cell in cells(line):
             if not is_upper_line(cell):
                 continue
-            code = _TITLE_WORDS.get(fold(cell).rstrip(":").strip())
-            if code is None and fold(cell).startswith("cong đien"):
-                code = "CĐ"
+            folded = fold(cell).rstrip(":").strip()
+            code = _TITLE_WORDS.get(folded)
             if code is not None:
-                return code, i
-    return None, None
-
-
-def _vv_subject(lines: list[str]) -> tuple[str | None, bool]:
-    for i, line in enumerate(lines[:40]):
-        first = next(iter(cells(line)), "")
-        if re.match(r"V/v\b", first, re.I):
-            parts = [first]
-            for nxt in lines[i + 1 : i + 4]:
-                cell = next(iter(cells(nxt)), "")
-                if not _continues(parts[-1], cell):
-                    break
-                parts.append(cell)
-            return squash(" ".join(parts)), True
-    return None, False
-
-
-def _continues(previous: str, cell: str) -> bool:
-    if not cell or _SUBJECT_STOP.match(cell) or _DATE.search(cell) or is_upper_line(cell):
-        return False
-    return cell[:1].islower() or not previous.rstrip().endswith((".", ";", ":"))
-
-
-def _title_subject(lines: list[str], title_line: int) -> str | None:
-    parts: list[str] = []
-    for line in lines[title_line + 1 : title_line + 6]:
-        cell = next(iter(cells(line)), "")
-        if not cell:
-            if parts:
-                break
-            continue
-        if _SEPARATOR.match(cell) or is_upper_line(cell) or _SUBJECT_STOP.match(cell):
-            break
-        parts.append(cell)
-    return squash(" ".join(parts)) if parts else None
+                return code, i, ""
+            if m := _TITLE_THEN_SUBJECT.match(folded):
+                words = squash(cell).split()
+                return _TITLE_WORDS[m[1]], i, " ".join(words[len(m[1].split()) :])
+            if folded.startswith("cong đien"):  # "CÔNG ĐIỆN KHẨN", "CÔNG ĐIỆN HỎA TỐC"
+                return "CĐ", i, ""
+    return None, None, ""

@@ -8,9 +8,17 @@ import re
 from dataclasses import dataclass
 
 from dondoc.reading.agencies import AgencyIndex
+from dondoc.reading.former import former_named
 from dondoc.reading.header import Header
-from dondoc.reading.symbols import ISSUER_CODES, Citation, Symbol, issuer_name, type_of_word
-from dondoc.reading.text import fold, sentence_case, squash, title_case
+from dondoc.reading.symbols import (
+    ISSUER_CODES,
+    Citation,
+    Symbol,
+    issuer_name,
+    restore_symbols,
+    type_of_word,
+)
+from dondoc.reading.text import fold, name_case, squash, subject_case, title_case
 
 _KNOWN_HEADERS = {fold(name): name for name in (*ISSUER_CODES.values(), "Sở Xây dựng")}
 _COMMITTEE = re.compile(
@@ -80,8 +88,12 @@ def issuer(header: Header, code: str | None, index: AgencyIndex) -> Reading:
         names = [joined]  # one name over two lines: "NGÂN HÀNG NHÀ NƯỚC / VIỆT NAM"
     elif names and _COMMITTEE_ALONE.match(names[0]) and len(names) > 1:
         names[:2] = [f"{names[0]} {names[1]}"]
+    if len(names) > 1 and names[-1].startswith("SỞ ") and (m := _COMMITTEE.match(names[-2])):
+        names[-1] = f"{names[-1]} {m[1]} {m[2]}"  # a province's department: "Sở Xây dựng tỉnh X"
     if names:
         reading = _header_name(names[-1], index)
+        if len(names) > 1 and not reading.notes:
+            reading = Reading(reading.value, (f"read under '{' / '.join(names[:-1])}': check",))
         by_code = issuer_name(code)
         if by_code and fold(by_code) != fold(reading.value or ""):
             note = f"the header says '{names[-1]}', the symbol's issuer code '{code}'"
@@ -108,12 +120,27 @@ def _header_name(upper: str, index: AgencyIndex) -> Reading:
     for name, _code in index.names:
         if name == folded:
             return Reading(index.agencies[_code].name)
+    for name, code in index.renamed:
+        if name == folded:
+            renamed = index.agencies[code].former_name or upper
+            return Reading(renamed, (f"the issuer as it was named; {index.renamed_note(code)}",))
+    if (former := former_named(upper)) is not None and former.successor in index.agencies:
+        return Reading(former.name, (f"the issuer as it was named; {index.note(former)}",))
     if folded in _KNOWN_HEADERS:
         return Reading(_KNOWN_HEADERS[folded])
     if m := _COMMITTEE.match(upper):
         level = "thành phố" if m[1].startswith(("THÀNH", "TP")) else "tỉnh"
         return Reading(f"Ủy ban nhân dân {level} {title_case(m[2])}")
-    return Reading(sentence_case(upper), (f"capitalisation of '{upper}' guessed",))
+    guess = name_case(upper, index.proper_names())
+    return Reading(guess, (f"'{upper}' read as '{guess}': capitalisation guessed",))
+
+
+def subject(header: Header, index: AgencyIndex) -> Reading:
+    """The trích yếu; one printed in capitals is put in sentence case, flagged."""
+    if header.subject is None or not header.subject_upper:
+        return Reading(header.subject)
+    cased = restore_symbols(subject_case(header.subject, index.proper_names()))
+    return Reading(cased, ("printed in capitals: read in sentence case, check proper names",))
 
 
 def expand_unit(abbreviation: str | None, code: str | None, text: str) -> Reading:

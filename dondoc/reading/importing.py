@@ -19,7 +19,8 @@ from dondoc.errors import InputError
 from dondoc.output_files import write_output_text
 from dondoc.reading.draft import DispatchDraft, parse_dispatch
 from dondoc.reading.draft_yaml import render_draft
-from dondoc.reading.text import DispatchTextError, decode_text, slug
+from dondoc.reading.sources import MAX_INPUT_BYTES, document_text
+from dondoc.reading.text import DispatchTextError, slug
 
 _FIRST_CALENDAR_YEAR = 2000  # working days are counted from issue dates this old or newer
 
@@ -33,13 +34,15 @@ class ImportedDraft:
 
 
 def read_dispatch_file(path: Path) -> str:
-    """The text of ``path``; `InputError` naming the file when it cannot be used."""
+    """The text of ``path`` (plain text, .docx or a PDF with a text layer); `InputError` naming
+    the file when it cannot be used."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_INPUT_BYTES + 1)  # a larger file is refused unread
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file: {exc.strerror}", field="file") from None
     try:
-        return decode_text(raw)
+        return document_text(raw, path.name)
     except DispatchTextError as exc:
         raise InputError(f"{path}: {exc}", field="file") from None
 

@@ -29,23 +29,37 @@ def read_parties(blocks: Blocks, index: AgencyIndex, issuer: str | None, review:
     names: list[str] = []
     for m in matches:
         names += [*m.groups, *m.codes]
-        review.add("addressees", *m.notes)
+        review.add("addressees", *m.notes, sentence=m.entry)
         if m.unmatched and (m.groups or m.codes):
             named = ", ".join((*m.groups, *m.codes))
-            review.add("addressees", f"'{m.entry}' read as {named}; the rest is not tracked")
+            review.add(
+                "addressees", f"'{m.entry}' read as {named}; the rest is not tracked",
+                sentence=m.entry,
+            )  # fmt: skip
         elif m.unmatched:
-            review.add("addressees", f"'{m.entry}' matches no agency group or code: not tracked")
+            review.add(
+                "addressees", f"'{m.entry}' matches no agency group or code: not tracked",
+                sentence=m.entry,
+            )  # fmt: skip
     groups = [n for n in names if not index.agencies.get(n)]
     covered = set().union(*(index.members(g) for g in groups)) if groups else set()
     addressees = ordered([n for n in names if n in groups or n not in covered])
     if not addressees:
-        review.add("addressees", "no addressee could be mapped to agencies.yaml: fill in")
+        review.add(
+            "addressees",
+            "no addressee could be mapped to agencies.yaml: fill in",
+            sentence="; ".join(entries) or None,
+        )
     chosen = set().union(*(index.members(n) for n in addressees)) if addressees else set()
     exclude = _informed(blocks, index, home, chosen, review)
     to_act = _asked_to_act(blocks, index, home, addressees, review)
     for e in blocks.distribution:
         if e.role == "as_article":
-            review.add("addressees", f"Nơi nhận '{e.written}': check the article's addressees")
+            review.add(
+                "addressees",
+                f"Nơi nhận '{e.written}': check the article's addressees",
+                sentence=e.written,
+            )
     return Parties(addressees, exclude, to_act)
 
 
@@ -53,7 +67,7 @@ def _home_province(index: AgencyIndex, issuer: str | None) -> str | None:
     if issuer is None:
         return None
     folded = fold(issuer)
-    for name, code in index.names:
+    for name, code in (*index.names, *index.renamed):
         if name == folded and index.agencies[code].kind == "provincial_committee":
             return code
     return None
@@ -68,10 +82,14 @@ def _informed(
         if e.role != "informed":
             continue
         m: Match = index.match(e.text, home)
-        for code in m.codes:
-            if code in chosen:
-                out.append(code)
-                review.add("exclude", f"'{e.written}' is informed, not asked to act")
+        excluded = [code for code in m.codes if code in chosen]
+        out += excluded
+        for _ in excluded:
+            review.add(
+                "exclude", f"'{e.written}' is informed, not asked to act", sentence=e.written
+            )
+        if excluded:
+            review.add("exclude", *m.notes, sentence=e.written)
     return tuple(dict.fromkeys(out))
 
 
@@ -95,5 +113,6 @@ def _asked_to_act(
                 f"Nơi nhận '{e.written}' is asked to act but is not in 'Kính gửi': not added; "
                 f"add {', '.join(extra)} to track it separately (the bundled spec tracks the "
                 "People's Committees, whose departments do the work)",
+                sentence=e.written,
             )
     return tuple(out)

@@ -54,6 +54,7 @@ ISSUER_CODES: dict[str, str] = {
     "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
     "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
     "BTTTT": "Bộ Thông tin và Truyền thông",
+    "UBDT": "Ủy ban Dân tộc",
 }
 _QUOC_HOI = re.compile(r"QH\d{0,2}")
 
@@ -101,6 +102,21 @@ def parse_symbol(number: str) -> Symbol | None:
         return Symbol(number, int(seq), year, type_code, parts[1], unit)
     unit = parts[1] if len(parts) > 1 else None
     return Symbol(number, int(seq), year, None, parts[0], unit)
+
+
+_CODE_CASE = {c.upper(): c for c in (*TYPE_CODES, *ISSUER_CODES)}
+
+
+def restore_symbols(text: str) -> str:
+    """ "CHỈ THỊ SỐ 24/CT-TTG" printed in capitals -> "24/CT-TTg": each part of a symbol
+    found in the text takes the case of the known type or issuer code it spells."""
+
+    def fixed(m: re.Match[str]) -> str:
+        head, _, code = m.group().rpartition("/")
+        parts = [_CODE_CASE.get(p.upper(), p) for p in code.split("-")]
+        return f"{head}/{'-'.join(parts)}"
+
+    return re.sub(r"(?<![\w/])" + SYMBOL, fixed, text)
 
 
 def issuer_name(code: str | None) -> str | None:
