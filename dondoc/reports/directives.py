@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session, col
 
 from dondoc.errors import InputError, NotFoundError
@@ -39,7 +39,7 @@ class DirectiveChoice:
     label: str  # "24/CT-TTg (2016)"
 
 
-def _is_directive() -> object:
+def _is_directive() -> ColumnElement[bool]:
     return col(Document.id).in_(select(col(Obligation.directive_id)))
 
 
@@ -80,7 +80,8 @@ def find_directive(
     query = select(Document).where(or_(*matches), _is_directive()).order_by(col(Document.year))
     found = list(session.execute(query).scalars())
     if len(found) == 1:
-        return found[0]
+        only: Document = found[0]
+        return only
     if found:
         choices = ", ".join(directive_ref(d.number, d.year) for d in found)
         raise InputError(
