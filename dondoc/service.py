@@ -187,6 +187,17 @@ def directive_of(settings: Settings, task: Task) -> str:
         return directive_ref(number, year)
 
 
+def directive_named(settings: Settings, directive: str) -> str:
+    """The stored directive ``directive`` names, as "24/CT-TTg/2016" (a bare number of one
+    loaded year gains its year; a number of several years is refused, naming them)."""
+    from dondoc.reports.directive_ref import directive_ref
+    from dondoc.reports.directives import find_directive
+
+    with transaction(engine_for(settings)) as session:
+        found = find_directive(session, directive, option="directive")
+        return directive_ref(found.number, found.year)
+
+
 def write_report(
     settings: Settings,
     directive: str,

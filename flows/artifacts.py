@@ -20,7 +20,7 @@ from dondoc.db import engine_for, transaction
 from dondoc.flows.common import context_at, local_time
 from dondoc.models import Document, Obligation, Task
 from dondoc.reports.board import BoardRow, board_rows
-from dondoc.reports.board_format import cell_value, columns_for
+from dondoc.reports.board_format import cell_value, columns_for, row_directive
 from dondoc.reports.directive_ref import directive_ref
 from dondoc.tracking.delivery import DeliveryTally
 
@@ -77,11 +77,12 @@ def publish_boards(at: dt.datetime) -> list[str]:
     for (directive, period), rows in sorted(_current_boards(at).items()):
         key = artifact_key("board", directive, period)
         page = board_url("/bang-theo-doi", {"directive": directive, "period": period})
+        named = row_directive(rows[0]) if rows else directive  # "24/CT-TTg (2016)"
         create_table_artifact(
             key=key,
             table=_table(rows),
             description=(
-                f"Tình hình thực hiện {directive}, kỳ {period}. [Mở trên bảng theo dõi]({page})"
+                f"Tình hình thực hiện {named}, kỳ {period}. [Mở trên bảng theo dõi]({page})"
             ),
         )
         keys.append(key)

@@ -15,10 +15,9 @@ from dondoc.engine.periods import period_label_vi
 from dondoc.flows.artifacts import artifact_key, board_url
 from dondoc.flows.params import blank_to_none, vi
 from dondoc.flows.run_names import synthesis_run_name
-from dondoc.reports.directive_ref import parse_directive
 from dondoc.reports.synthesis import Synthesis
 from dondoc.reports.synthesis_md import render_markdown, table_rows, title
-from dondoc.service import write_report
+from dondoc.service import directive_named, write_report
 
 
 def report_path(directive: str, period: str, out_dir: str | None = None) -> Path:
@@ -68,8 +67,7 @@ def synthesis_flow(
 ) -> dict[str, object]:
     """Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ: bảng tính Excel và bảng trên
     giao diện (mỗi cơ quan một dòng; số lượng theo tình trạng; tỷ lệ hoàn thành đúng hạn)."""
-    named = parse_directive(directive, option="directive")
-    directive = str(named) if named else directive
+    directive = directive_named(get_settings(), directive)  # "24/CT-TTg/2016"
     path = report_path(directive, period, blank_to_none(out_dir))
     synthesis = write_workbook(directive, period, path)
     publish_synthesis(synthesis)

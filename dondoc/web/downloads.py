@@ -126,13 +126,13 @@ async def synthesis_xlsx(request: Request) -> Response:
     with tempfile.TemporaryDirectory(prefix="dondoc-web-") as folder:
         out = Path(folder) / "tong-hop.xlsx"
         try:
-            write_report(settings, directive, period, out)
+            synthesis = write_report(settings, directive, period, out)
         except DondocError as exc:
             raise HTTPException(
                 404, f"Không lập được bảng tổng hợp cho {directive} kỳ {period}: {exc}"
             ) from None
         body = out.read_bytes()
-    name = f"tong-hop-{_safe(directive)}-{_safe(period)}.xlsx"
+    name = f"tong-hop-{_safe(synthesis.directive_ref)}-{_safe(period)}.xlsx"  # with its year
     return Response(
         body, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}"'}
     )
