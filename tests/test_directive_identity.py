@@ -379,3 +379,23 @@ def test_recording_on_a_task_page_closes_that_years_task_only(
     after = _status(settings)
     assert after[(2012, "annual-report", "2026")] == "done_on_time"
     assert after[(2016, "annual-report", "2026")] == before[(2016, "annual-report", "2026")]
+
+
+# --- the flows' run forms ---------------------------------------------------------------------
+
+
+def test_run_forms_offer_each_year_apart_and_a_choice_carries_its_directive(
+    workdir: Path,
+) -> None:
+    from dondoc.config.settings import get_settings
+    from dondoc.flows.forms import code_of, directive_choices, directive_in_choice
+    from dondoc.flows.forms import obligation_choices as choices
+
+    _two_years(get_settings().database_url, workdir)
+    assert directive_choices() == [OLD, NEW]
+    annual = [o for o in choices() if code_of(o) == "annual-report"]
+    assert [directive_in_choice(o) for o in annual] == [OLD, NEW]
+    assert annual[0] == (
+        f"annual-report - Báo cáo tình hình quản lý trật tự xây dựng đô thị [{OLD}]"
+    )
+    assert directive_in_choice("annual-report") is None
