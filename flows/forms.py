@@ -92,8 +92,10 @@ def with_choices(deployment: Any, choices: dict[str, list[str]]) -> Any:
 
 
 def resolve_choice(value: str, options: list[str]) -> str:
-    """What `dondoc run -p agency=01` means on a form whose options read "01 - ..."."""
+    """What `dondoc run -p agency=01` means on a form whose options read "01 - ...", and
+    `-p directive=24/CT-TTg` on one whose options read "24/CT-TTg/2016" (while only one year of
+    that number is offered)."""
     if not options or value in options:
         return value
-    matches = [o for o in options if code_of(o) == value]
+    matches = [o for o in options if value in (code_of(o), re.sub(r"/\d{4}$", "", o))]
     return matches[0] if len(matches) == 1 else value

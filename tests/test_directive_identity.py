@@ -399,3 +399,11 @@ def test_run_forms_offer_each_year_apart_and_a_choice_carries_its_directive(
         f"annual-report - Báo cáo tình hình quản lý trật tự xây dựng đô thị [{OLD}]"
     )
     assert directive_in_choice("annual-report") is None
+
+
+def test_dondoc_run_takes_a_bare_number_while_one_year_is_offered() -> None:
+    from dondoc.flows.forms import resolve_choice
+
+    assert resolve_choice("24/CT-TTg", [NEW, "351/CT-TTg/2017"]) == NEW
+    assert resolve_choice("24/CT-TTg", [OLD, NEW]) == "24/CT-TTg"  # the flow refuses it
+    assert resolve_choice(OLD, [OLD, NEW]) == OLD
