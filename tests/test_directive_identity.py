@@ -407,3 +407,27 @@ def test_dondoc_run_takes_a_bare_number_while_one_year_is_offered() -> None:
     assert resolve_choice("24/CT-TTg", [NEW, "351/CT-TTg/2017"]) == NEW
     assert resolve_choice("24/CT-TTg", [OLD, NEW]) == "24/CT-TTg"  # the flow refuses it
     assert resolve_choice(OLD, [OLD, NEW]) == OLD
+
+
+def test_reminders_cite_each_directive_with_its_date(two_years: Settings, tmp_path: Path) -> None:
+    from email import message_from_bytes, policy
+
+    from dondoc.service import import_contacts_file
+    from dondoc.tracking.sweep import run_sweep
+
+    csv = tmp_path / "contacts.csv"
+    csv.write_text("agency,channel,target\n01,email,vanthu@hanoi.test\n", "utf-8")
+    import_contacts_file(two_years, csv, replace=False)
+    # 23/11/2026: 7 days before 30/11 (the 2012 report); 16 days before 09/12 (2016).
+    at = dt.datetime(2026, 11, 23, 8, tzinfo=VN)
+    run_sweep(engine_for(two_years), make_context(two_years, at))
+    texts = []
+    for path in sorted((tmp_path / "outbox").glob("*.eml")):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        texts.append(str(mail.get_body(("plain",)).get_content()))  # type: ignore[union-attr]
+    # One message per agency lists all it owes: here both directives' reports, each cited by
+    # its date, so "24/CT-TTg" alone never leaves the reader guessing which.
+    [text] = [t for t in texts if "quản lý trật tự xây dựng đô thị" in t]
+    assert "Chỉ thị số 24/CT-TTg ngày 28/08/2012 của Thủ tướng Chính phủ" in text
+    assert "triển khai Chỉ thị số 24/CT-TTg ngày 02/08/2016 của Thủ tướng Chính phủ" in text
+    assert "Chỉ thị số 24/CT-TTg của" not in text
