@@ -363,6 +363,10 @@ def test_the_board_lists_each_year_apart_and_its_links_carry_the_year(
     assert f"/tai-ve/lich.ics?directive={quote(OLD, safe='/')}" in downloads
     xlsx = client.get("/tai-ve/tong-hop.xlsx", params={"directive": OLD, "period": "2026"})
     assert xlsx.status_code == 200 and "24-CT-TTg-2012-2026" in xlsx.headers["content-disposition"]
+    refused = client.get(
+        "/tai-ve/tong-hop.xlsx", params={"directive": "24/CT-TTg", "period": "2026"}
+    )
+    assert refused.status_code == 404 and f"ứng với nhiều chỉ thị: {OLD}, {NEW}" in refused.text
     ics = client.get("/tai-ve/lich.ics", params={"directive": NEW})
     assert ics.status_code == 200 and "24-ct-ttg-2012." not in ics.text
 

@@ -24,6 +24,7 @@ from dondoc.models import Agency, Task
 from dondoc.reports.directives import DirectiveChoice, directive_choices
 from dondoc.reports.feeds import agency_feed, directive_feed
 from dondoc.service import write_report
+from dondoc.tracking.refusals import message_vi
 from dondoc.web.common import context_of, db, render
 
 RECURRENCES: tuple[Recurrence, ...] = ("yearly", "half-yearly", "quarterly", "monthly")
@@ -128,8 +129,9 @@ async def synthesis_xlsx(request: Request) -> Response:
         try:
             synthesis = write_report(settings, directive, period, out)
         except DondocError as exc:
+            said = message_vi(exc, None, dt.date.today()) if exc.field == "directive" else exc
             raise HTTPException(
-                404, f"Không lập được bảng tổng hợp cho {directive} kỳ {period}: {exc}"
+                404, f"Không lập được bảng tổng hợp cho {directive} kỳ {period}: {said}"
             ) from None
         body = out.read_bytes()
     name = f"tong-hop-{_safe(synthesis.directive_ref)}-{_safe(period)}.xlsx"  # with its year
@@ -151,7 +153,8 @@ async def calendar_ics(request: Request) -> Response:
             body, _ = directive_feed(engine, ctx, directive)
             name = f"lich-{_safe(directive)}.ics"
     except DondocError as exc:
-        raise HTTPException(404, str(exc)) from None
+        said = message_vi(exc, None, dt.date.today()) if exc.field == "directive" else str(exc)
+        raise HTTPException(404, said) from None
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
