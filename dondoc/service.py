@@ -34,11 +34,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class LoadResult:
-    directive: str
+    directive: str  # its number/symbol, "24/CT-TTg"
     obligations: int
     tasks_created: int
     # Problems that do not stop the load, e.g. a deadline before the data cut-off.
     warnings: tuple[str, ...] = ()
+    directive_year: int | None = None  # numbers restart yearly: 24/CT-TTg of 2012 or 2016
+
+    @property
+    def directive_ref(self) -> str:
+        """ "24/CT-TTg/2016", as --directive and the board's URL take it."""
+        from dondoc.reports.directive_ref import directive_ref
+
+        if self.directive_year is None:
+            return self.directive
+        return directive_ref(self.directive, self.directive_year)
 
 
 def init(settings: Settings, ctx: RunContext, *, bundled: bool = True) -> list[LoadResult]:
@@ -113,7 +123,13 @@ def load_spec(
         skipped = describe(session=session, failures=failures)
     warnings = cutoff_warnings(spec, path, ctx.calendar, today)
     warnings += [f"obligation skipped (load its spec again): {o.line()}" for o in skipped]
-    return LoadResult(spec.directive.number, len(obligations), created, tuple(warnings))
+    return LoadResult(
+        spec.directive.number,
+        len(obligations),
+        created,
+        tuple(warnings),
+        directive_year=spec.directive.issued_on.year,
+    )
 
 
 def import_contacts_file(settings: Settings, path: Path, *, replace: bool) -> ImportResult:
@@ -164,14 +180,28 @@ def withdraw(
 
 
 def directive_of(settings: Settings, task: Task) -> str:
-    """The number of the directive a task belongs to (for labels and tags)."""
+    """The directive a task belongs to, "24/CT-TTg/2016" (for labels, tags and links)."""
+    from dondoc.reports.directive_ref import directive_ref
+
     query = (
-        select(col(Document.number))
+        select(col(Document.number), col(Document.year))
         .join(Obligation, col(Obligation.directive_id) == col(Document.id))
         .where(col(Obligation.id) == task.obligation_id)
     )
     with transaction(engine_for(settings)) as session:
-        return str(session.execute(query).scalar_one())
+        number, year = session.execute(query).tuples().one()
+        return directive_ref(number, year)
+
+
+def directive_named(settings: Settings, directive: str) -> str:
+    """The stored directive ``directive`` names, as "24/CT-TTg/2016" (a bare number of one
+    loaded year gains its year; a number of several years is refused, naming them)."""
+    from dondoc.reports.directive_ref import directive_ref
+    from dondoc.reports.directives import find_directive
+
+    with transaction(engine_for(settings)) as session:
+        found = find_directive(session, directive, option="directive")
+        return directive_ref(found.number, found.year)
 
 
 def write_report(

@@ -138,5 +138,6 @@ def load_directive_flow(
     )
     for warning in result.warnings:
         get_run_logger().warning("warning: %s", warning)
-    return {"directive": result.directive, "obligations": result.obligations,
-            "tasks_created": result.tasks_created, "warnings": list(result.warnings)}  # fmt: skip
+    return {"directive": result.directive, "directive_year": result.directive_year,
+            "obligations": result.obligations, "tasks_created": result.tasks_created,
+            "warnings": list(result.warnings)}  # fmt: skip

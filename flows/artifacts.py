@@ -20,7 +20,8 @@ from dondoc.db import engine_for, transaction
 from dondoc.flows.common import context_at, local_time
 from dondoc.models import Document, Obligation, Task
 from dondoc.reports.board import BoardRow, board_rows
-from dondoc.reports.board_format import columns_for
+from dondoc.reports.board_format import cell_value, columns_for, row_directive
+from dondoc.reports.directive_ref import directive_ref
 from dondoc.tracking.delivery import DeliveryTally
 
 WINDOW = dt.timedelta(days=400)
@@ -43,10 +44,11 @@ def artifact_key(*parts: str) -> str:
 
 
 def _current_boards(at: dt.datetime) -> dict[tuple[str, str], list[BoardRow]]:
+    """The board of each directive ("24/CT-TTg/2016": numbers restart yearly) and period."""
     ctx = context_at(at)
     near = (col(Task.due_at) >= ctx.now - WINDOW) & (col(Task.due_at) <= ctx.now + WINDOW)
     query = (
-        select(col(Document.number), col(Task.period))
+        select(col(Document.id), col(Document.number), col(Document.year), col(Task.period))
         .join(Obligation, col(Obligation.directive_id) == col(Document.id))
         .join(Task, col(Task.obligation_id) == col(Obligation.id))
         .where(near)
@@ -54,19 +56,15 @@ def _current_boards(at: dt.datetime) -> dict[tuple[str, str], list[BoardRow]]:
     )
     boards: dict[tuple[str, str], list[BoardRow]] = defaultdict(list)
     with transaction(engine_for(ctx.settings)) as session:
-        for directive, period in session.execute(query).tuples():
-            rows = board_rows(session=session, directive=directive, period=period)
-            boards[(directive, period)] = rows
+        for doc_id, number, year, period in session.execute(query).tuples():
+            rows = board_rows(session=session, directive_id=doc_id, period=period)
+            boards[(directive_ref(number, year), period)] = rows
     return boards
 
 
 def _table(rows: list[BoardRow]) -> list[dict[str, object]]:
-    out = []
     columns = columns_for(rows)
-    for r in rows:
-        data = r.model_dump()
-        out.append({label: _cell(data[key]) for key, label in columns})
-    return out
+    return [{label: _cell(cell_value(r, key)) for key, label in columns} for r in rows]
 
 
 def _cell(value: object) -> object:
@@ -79,11 +77,12 @@ def publish_boards(at: dt.datetime) -> list[str]:
     for (directive, period), rows in sorted(_current_boards(at).items()):
         key = artifact_key("board", directive, period)
         page = board_url("/bang-theo-doi", {"directive": directive, "period": period})
+        named = row_directive(rows[0]) if rows else directive  # "24/CT-TTg (2016)"
         create_table_artifact(
             key=key,
             table=_table(rows),
             description=(
-                f"Tình hình thực hiện {directive}, kỳ {period}. [Mở trên bảng theo dõi]({page})"
+                f"Tình hình thực hiện {named}, kỳ {period}. [Mở trên bảng theo dõi]({page})"
             ),
         )
         keys.append(key)

@@ -6,6 +6,7 @@ form is legible; flows accept either that or the bare code.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -14,6 +15,8 @@ from sqlmodel import col
 from dondoc.config.settings import get_settings
 from dondoc.db import engine_for, transaction
 from dondoc.models import Agency, Assignment, Document, Obligation, Task
+from dondoc.reports.directive_ref import directive_ref
+from dondoc.reports.directives import directive_choices as stored_directives
 
 SEPARATOR = " - "
 
@@ -46,22 +49,33 @@ def agency_choices() -> list[str]:
 
 
 def obligation_choices() -> list[str]:
+    """One option per obligation of each directive: "annual-report - Báo cáo ...
+    [24/CT-TTg/2016]"; two directives may share a code (directive_in_choice reads it back)."""
     query = (
-        select(col(Obligation.code), col(Document.number), col(Obligation.title))
+        select(
+            col(Obligation.code), col(Document.number), col(Document.year), col(Obligation.title)
+        )
         .join(Document, col(Document.id) == col(Obligation.directive_id))
-        .order_by(col(Document.number), col(Obligation.code))
+        .order_by(col(Document.number), col(Document.year), col(Obligation.code))
     )
     with transaction(engine_for(get_settings())) as session:
-        seen: dict[str, str] = {}
-        for code, number, title in session.execute(query).tuples():
-            seen.setdefault(code, f"{title} ({number})")
-    return [choice(code, label) for code, label in seen.items()]
+        found = session.execute(query).tuples().all()
+    return [
+        choice(code, f"{title} [{directive_ref(number, year)}]")
+        for code, number, year, title in found
+    ]
+
+
+def directive_in_choice(value: str) -> str | None:
+    """The directive an obligation option names ("... [24/CT-TTg/2016]"), or None."""
+    found = re.search(r"\[([^\[\]]+)\]\s*$", value) if SEPARATOR in value else None
+    return found[1].strip() if found else None
 
 
 def directive_choices() -> list[str]:
-    query = select(col(Document.number)).where(col(Document.implements_id).is_(None))
+    """Every directive as --directive takes it, "24/CT-TTg/2016", by number then year."""
     with transaction(engine_for(get_settings())) as session:
-        return sorted(set(session.execute(query).scalars()))
+        return [c.ref for c in stored_directives(session)]
 
 
 def with_choices(deployment: Any, choices: dict[str, list[str]]) -> Any:
@@ -78,8 +92,10 @@ def with_choices(deployment: Any, choices: dict[str, list[str]]) -> Any:
 
 
 def resolve_choice(value: str, options: list[str]) -> str:
-    """What `dondoc run -p agency=01` means on a form whose options read "01 - ..."."""
+    """What `dondoc run -p agency=01` means on a form whose options read "01 - ...", and
+    `-p directive=24/CT-TTg` on one whose options read "24/CT-TTg/2016" (while only one year of
+    that number is offered)."""
     if not options or value in options:
         return value
-    matches = [o for o in options if code_of(o) == value]
+    matches = [o for o in options if value in (code_of(o), re.sub(r"/\d{4}$", "", o))]
     return matches[0] if len(matches) == 1 else value

@@ -10,7 +10,7 @@ from prefect import flow
 from dondoc.actors import api_actor, local_actor, serving_auth_string
 from dondoc.config.settings import get_settings
 from dondoc.flows.common import context_at, tag_current_run
-from dondoc.flows.forms import code_of
+from dondoc.flows.forms import code_of, directive_in_choice
 from dondoc.flows.params import blank_to_none, vi
 from dondoc.flows.run_names import submission_run_name
 from dondoc.models import SubmissionCreate
@@ -63,8 +63,8 @@ def record_submission_flow(
         str,
         vi(
             "Số hiệu chỉ thị",
-            "Chỉ cần khi cùng một mã nhiệm vụ có ở nhiều chỉ thị (ví dụ 24/CT-TTg); "
-            "thường để trống.",
+            "Số hiệu kèm năm ban hành (ví dụ 24/CT-TTg/2016); chỉ cần khi cùng một mã nhiệm "
+            "vụ có ở nhiều chỉ thị mà nhiệm vụ đã chọn không ghi chỉ thị; thường để trống.",
         ),
     ] = "",
     allow_future: Annotated[
@@ -83,7 +83,7 @@ def record_submission_flow(
         agency=code_of(agency),
         obligation=code_of(obligation),
         period=period,
-        directive=blank_to_none(directive),
+        directive=blank_to_none(directive) or directive_in_choice(obligation),
         document_number=document,
         received_on=received_on,
         note=blank_to_none(note),

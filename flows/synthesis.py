@@ -17,11 +17,12 @@ from dondoc.flows.params import blank_to_none, vi
 from dondoc.flows.run_names import synthesis_run_name
 from dondoc.reports.synthesis import Synthesis
 from dondoc.reports.synthesis_md import render_markdown, table_rows, title
-from dondoc.service import write_report
+from dondoc.service import directive_named, write_report
 
 
 def report_path(directive: str, period: str, out_dir: str | None = None) -> Path:
-    """`<out_dir>/tong-hop-24-ct-ttg-2026.xlsx`; by default in `reports/` beside the outbox."""
+    """`<out_dir>/tong-hop-24-ct-ttg-2016-2026.xlsx` for directive "24/CT-TTg/2016" and period
+    2026; by default in `reports/` beside the outbox."""
     folder = Path(out_dir) if out_dir else get_settings().outbox_dir.parent / "reports"
     return folder / f"{artifact_key('tong-hop', directive, period)}.xlsx"
 
@@ -33,13 +34,12 @@ def write_workbook(directive: str, period: str, path: Path) -> Synthesis:
 
 @task(name="publish synthesis", cache_policy=NO_CACHE)
 def publish_synthesis(synthesis: Synthesis) -> list[str]:
+    named = synthesis.directive_ref  # "24/CT-TTg/2016": the year keeps 2012's apart
     keys = [
-        artifact_key("synthesis", synthesis.directive, synthesis.period),
-        artifact_key("synthesis-table", synthesis.directive, synthesis.period),
+        artifact_key("synthesis", named, synthesis.period),
+        artifact_key("synthesis-table", named, synthesis.period),
     ]
-    page = board_url(
-        "/bang-theo-doi", {"directive": synthesis.directive, "period": synthesis.period}
-    )
+    page = board_url("/bang-theo-doi", {"directive": named, "period": synthesis.period})
     about = (
         f"{title(synthesis)}, kỳ báo cáo {period_label_vi(synthesis.period)}. "
         f"[Mở trên bảng theo dõi]({page})"
@@ -51,7 +51,9 @@ def publish_synthesis(synthesis: Synthesis) -> list[str]:
 
 @flow(name="annual-synthesis", flow_run_name=synthesis_run_name)
 def synthesis_flow(
-    directive: Annotated[str, vi("Chỉ thị", "Số hiệu chỉ thị cần tổng hợp.")] = "24/CT-TTg",
+    directive: Annotated[
+        str, vi("Chỉ thị", "Số hiệu chỉ thị cần tổng hợp, kèm năm ban hành: 24/CT-TTg/2016.")
+    ] = "24/CT-TTg/2016",
     period: Annotated[
         str, vi("Kỳ báo cáo", "Kỳ cần tổng hợp, ví dụ 2026 (năm) hoặc 2026-Q1 (quý).")
     ] = "2026",
@@ -65,6 +67,7 @@ def synthesis_flow(
 ) -> dict[str, object]:
     """Tổng hợp tình hình thực hiện một chỉ thị trong một kỳ: bảng tính Excel và bảng trên
     giao diện (mỗi cơ quan một dòng; số lượng theo tình trạng; tỷ lệ hoàn thành đúng hạn)."""
+    directive = directive_named(get_settings(), directive)  # "24/CT-TTg/2016"
     path = report_path(directive, period, blank_to_none(out_dir))
     synthesis = write_workbook(directive, period, path)
     publish_synthesis(synthesis)

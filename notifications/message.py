@@ -21,6 +21,9 @@ class TaskLine:
     report_to: str | None  # where to send the report
     # A task taken over from a dissolved agency: "Ủy ban nhân dân tỉnh Hà Giang (đến 30/06/2025)"
     inherited_from: str | None = None
+    # The directive's date of issue: numbers restart yearly, so the date tells 24/CT-TTg of
+    # 2016 from that of 2012 ("Chỉ thị số 24/CT-TTg ngày 02/08/2016").
+    directive_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,9 @@ def _lines(ctx: MessageContext) -> list[_Line]:
 def _citations(ctx: MessageContext) -> str:
     seen: list[str] = []
     for line in ctx.lines:
-        text = citation(line.directive_number, line.dispatch_number, line.dispatch_date)
+        text = citation(
+            line.directive_number, line.dispatch_number, line.dispatch_date, line.directive_date
+        )
         if text not in seen:
             seen.append(text)
     return "; ".join(seen)

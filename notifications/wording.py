@@ -63,8 +63,16 @@ def cite(number: str, issued_on: date | None = None, *, with_issuer: bool = True
     return text
 
 
-def citation(directive: str, dispatch: str | None, dispatch_date: date | None) -> str:
-    """How a reminder cites its basis: the dispatch implementing the directive, if any."""
+def citation(
+    directive: str,
+    dispatch: str | None,
+    dispatch_date: date | None,
+    directive_date: date | None = None,
+) -> str:
+    """How a reminder cites its basis: the dispatch implementing the directive, if any; the
+    directive with its date (two years may share its number)."""
     if dispatch:
-        return f"{cite(dispatch, dispatch_date)} về việc triển khai {cite(directive)}"
-    return cite(directive)
+        return (
+            f"{cite(dispatch, dispatch_date)} về việc triển khai {cite(directive, directive_date)}"
+        )
+    return cite(directive, directive_date)

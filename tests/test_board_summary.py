@@ -76,10 +76,10 @@ def test_undated_tasks_are_counted_apart_and_periods_acted_on_come_first(
 ) -> None:
     _fill(database_url)
     with Session(get_engine(database_url)) as session:
-        summaries = {(s.directive, s.period): s for s in period_summaries(session)}
+        summaries = {(s.directive_ref, s.period): s for s in period_summaries(session)}
         deadlines = next_deadlines(session, TODAY)
         board = board_rows(session=session, directive=DIRECTIVE, period="2026")
-    now = summaries[(DIRECTIVE, "2026")]
+    now = summaries[(f"{DIRECTIVE}/2025", "2026")]
     assert now.counts == {"overdue": 1, "due_soon": 1, "done_on_time": 1}
     assert now.undated == 3 and now.total == 3 and now.on_time_rate == 100
     assert now.overdue_agencies == [("01", "Hà Nội")] and now.overdue_agency_count == 1
@@ -87,8 +87,8 @@ def test_undated_tasks_are_counted_apart_and_periods_acted_on_come_first(
     assert [s.period for s in acting] == ["2026", "2025"]
     assert [s.period for s in later] == ["2027"]
     assert deadlines == [
-        (dt.date(2026, 12, 9), DIRECTIVE, "Báo cáo năm", 1),
-        (dt.date(2027, 12, 9), DIRECTIVE, "Báo cáo năm", 1),
+        (dt.date(2026, 12, 9), f"{DIRECTIVE} (2025)", "Báo cáo năm", 1),
+        (dt.date(2027, 12, 9), f"{DIRECTIVE} (2025)", "Báo cáo năm", 1),
     ]
     # The board's summary line: the three inspections are "Không có thời hạn", not pending.
     assert counts(board) == [

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.chromium import launched_chromium
 from tests.prefect_server import BoardPublished, PrefectServer
 
-BOARD_KEY = "board-24-ct-ttg-2026"
+BOARD_KEY = "board-24-ct-ttg-2016-2026"
 HANOI = "Ủy ban nhân dân thành phố Hà Nội"
 TIMEOUT_MS = 30_000
 
@@ -51,7 +51,7 @@ def test_coordinator_finds_the_compliance_board_in_the_dashboard(
     page.goto(f"{prefect_server.url}/artifacts")
     card = page.get_by_role("link").filter(has_text=BOARD_KEY)
     expect(card).to_be_visible()
-    expect(card).to_contain_text("Tình hình thực hiện 24/CT-TTg, kỳ 2026")
+    expect(card).to_contain_text("Tình hình thực hiện 24/CT-TTg (2016), kỳ 2026")
     page.screenshot(path=str(tmp_path / "1-artifacts.png"), full_page=True)
 
     # The key's page: every version of the board; the newest is the sweep's.

@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.prefect_server import SUBMISSION, SWEEP_AT, BoardPublished, DondocService
 
-BOARD_KEY = "board-24-ct-ttg-2026"
+BOARD_KEY = "board-24-ct-ttg-2016-2026"
 
 
 def _failure(service: DondocService, run: dict[str, Any]) -> str:
@@ -73,7 +73,7 @@ def test_dondoc_run_records_a_submission_that_the_next_sweep_board_shows(
         "POST", "/flow_runs/filter", {"flow_runs": {"name": {"any_": [
             "Ghi nhận báo cáo: 79 · annual-report · 2026"]}}},
     )  # fmt: skip
-    assert {"agency:79", "period:2026", "directive:24/CT-TTg"} <= set(runs[0]["tags"])
+    assert {"agency:79", "period:2026", "directive:24/CT-TTg/2016"} <= set(runs[0]["tags"])
 
     sweep = dondoc_served.cli("run", "send-reminders-now", "-p", f"at={SWEEP_AT}")
     assert sweep.returncode == 0, sweep.stdout + sweep.stderr

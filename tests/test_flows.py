@@ -98,13 +98,13 @@ def test_sweep_publishes_the_board_under_a_stable_key(prefect_api: None, seeded:
     import asyncio
 
     artifacts = {a.key: a for a in asyncio.run(latest())}
-    board = artifacts["board-24-ct-ttg-2026"]
+    board = artifacts["board-24-ct-ttg-2016-2026"]
     rows = board.data if isinstance(board.data, list) else json.loads(board.data)
     hanoi = next(r for r in rows if r["Mã"] == "01" and r["Nhiệm vụ"] == "annual-report")
     assert hanoi["Tình trạng"] == "Hoàn thành đúng hạn" and hanoi["Số văn bản"] == "7/BC-UBND"
     assert "sweep-summary" in artifacts
     # Each links back to its page on the web board (Prefect renders descriptions as markdown).
-    page = "http://127.0.0.1:8080/bang-theo-doi?directive=24%2FCT-TTg&period=2026"
+    page = "http://127.0.0.1:8080/bang-theo-doi?directive=24%2FCT-TTg%2F2016&period=2026"
     assert f"[Mở trên bảng theo dõi]({page})" in str(board.description)
     assert "[Mở bảng theo dõi](http://127.0.0.1:8080/)" in str(
         artifacts["sweep-summary"].description

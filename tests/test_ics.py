@@ -58,7 +58,7 @@ def test_agency_feed_of_the_seed(cli: Any) -> None:
     )
     description = str(event["DESCRIPTION"]).splitlines()
     for line in (
-        "Văn bản: Chỉ thị số 24/CT-TTg (triển khai theo văn bản số 351/BXD-PTĐT)",
+        "Văn bản: Chỉ thị số 24/CT-TTg ngày 02/08/2016 (triển khai theo văn bản số 351/BXD-PTĐT)",
         "Cơ quan thực hiện: Ủy ban nhân dân Thành phố Hồ Chí Minh (79)",
         "Kỳ báo cáo: năm 2026",
         "Hạn nộp (ngày cuối cùng được chấp nhận): 09/12/2026",

@@ -137,7 +137,7 @@ def test_every_run_form_field_has_a_vietnamese_title_and_help(seeded: Path) -> N
         "date",
     )
     assert submission["note"]["default"] == "" and submission["directive"]["default"] == ""
-    assert "24/CT-TTg" in schemas["annual-synthesis"]["directive"]["enum"]
+    assert "24/CT-TTg/2016" in schemas["annual-synthesis"]["directive"]["enum"]
     for deployment in ("daily-sweep", "send-reminders-now", "period-rollover", "import-dispatch"):
         at = schemas[deployment]["at"]
         assert at["format"] == "date-time" and "default" not in at  # empty: as of now

@@ -273,4 +273,4 @@ def test_dondoc_load_refuses_each_with_one_line_and_changes_nothing(
     old = _spec(workdir, {"first_period": '"2010"'})
     confirmed = cli("load", str(old), "--at", NOW.isoformat(), "--confirm-history")
     assert confirmed.code == 0, confirmed.err
-    assert "loaded 98/CT-TEST: 1 obligations, 1047 new tasks" in confirmed.out
+    assert "loaded 98/CT-TEST/2026: 1 obligations, 1047 new tasks" in confirmed.out

@@ -115,7 +115,7 @@ def test_a_failing_obligation_is_skipped_reported_and_alerted(
     summary = run_sweep(engine_for(settings), make_context(settings, SWEEP))
 
     [skipped] = summary.isolated
-    assert (skipped.directive, skipped.obligation) == ("99/CT-TEST", "bad")
+    assert (skipped.directive, skipped.obligation) == ("99/CT-TEST/2026", "bad")
     assert skipped.error.startswith(reported) and "\n" not in skipped.error
     # The rest went on: the other obligation of the directive and the seed directive.
     assert _sent(settings, "good") == 1 and _sent(settings, "annual-report") == 1
@@ -143,7 +143,7 @@ def test_the_sweep_command_names_the_skipped_obligation(cli: Any, workdir: Path)
     env = {"DONDOC_COORDINATOR_CONTACTS": COORDINATOR}
     result = cli("sweep", "--at", SWEEP.isoformat(), env=env)
     assert result.code == 0, result.err
-    assert "  obligation skipped: 99/CT-TEST bad: OverflowError" in result.out
+    assert "  obligation skipped: 99/CT-TEST/2026 bad: OverflowError" in result.out
     assert "rows sent 2," in result.out  # the good obligation and the seed directive
 
 
@@ -217,8 +217,8 @@ def test_the_sweep_flow_completes_with_a_warning(prefect_api: None, workdir: Pat
     assert state.is_completed()
     summary = state.result()
     assert [(i["directive"], i["obligation"]) for i in summary["isolated"]] == [
-        ("99/CT-TEST", "bad")
+        ("99/CT-TEST/2026", "bad")
     ]
     assert summary["delivery"]["sent"] == 2  # the good obligation and the seed directive
-    expected = "obligation skipped: 99/CT-TEST bad: OverflowError"
+    expected = "obligation skipped: 99/CT-TEST/2026 bad: OverflowError"
     assert any(m.startswith(expected) for m in records.messages)

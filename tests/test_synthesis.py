@@ -165,7 +165,7 @@ def test_workbook_lists_every_agency_with_status_and_days_late(
     notes = [row[1] for row in wb["Ghi chú"].iter_rows(values_only=True) if row[0]]
     assert any(str(n).startswith("Ủy ban nhân dân tỉnh Tuyên Quang (mã 08) kế thừa") for n in notes)
     ws = wb["Tổng hợp"]
-    assert ws["A1"].value == "TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg"
+    assert ws["A1"].value == "TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg NGÀY 02/08/2016"
     assert "Kỳ báo cáo: năm 2026" in [ws.cell(row=r, column=1).value for r in range(1, 6)]
     assert "Ngày lập: 16/12/2026" in [ws.cell(row=r, column=1).value for r in range(1, 6)]
     header, rows = _sheet_rows(ws)
@@ -265,7 +265,7 @@ def test_synthesis_flow_writes_the_workbook_and_publishes_artifacts(
 
     result = synthesis_flow(directive="24/CT-TTg", period="2026")
     path = Path(str(result["path"]))
-    assert path == workdir / "reports" / "tong-hop-24-ct-ttg-2026.xlsx" and path.is_file()
+    assert path == workdir / "reports" / "tong-hop-24-ct-ttg-2016-2026.xlsx" and path.is_file()
     assert result["total"] == 50 and result["on_time_rate"] == pytest.approx(0.02)
     assert openpyxl.load_workbook(path).sheetnames == ["Tổng hợp", "Thống kê", "Ghi chú"]
 
@@ -274,11 +274,11 @@ def test_synthesis_flow_writes_the_workbook_and_publishes_artifacts(
             return await client.read_latest_artifacts()
 
     artifacts = {a.key: a for a in asyncio.run(latest())}
-    markdown = artifacts["synthesis-24-ct-ttg-2026"].data
-    assert "TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg" in markdown
+    markdown = artifacts["synthesis-24-ct-ttg-2016-2026"].data
+    assert "TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg NGÀY 02/08/2016" in markdown
     assert "Tỷ lệ hoàn thành đúng hạn" in markdown
-    table = artifacts["synthesis-table-24-ct-ttg-2026"]
-    board = "http://127.0.0.1:8080/bang-theo-doi?directive=24%2FCT-TTg&period=2026"
+    table = artifacts["synthesis-table-24-ct-ttg-2016-2026"]
+    board = "http://127.0.0.1:8080/bang-theo-doi?directive=24%2FCT-TTg%2F2016&period=2026"
     assert f"[Mở trên bảng theo dõi]({board})" in str(table.description)
     rows = table.data if isinstance(table.data, list) else json.loads(table.data)
     hanoi = next(r for r in rows if r["Mã cơ quan"] == "01" and r["Nhiệm vụ"] == REPORT_TITLE)

@@ -457,10 +457,13 @@ def test_too_many_tasks_ask_for_a_directive_and_period_with_links(db_url: str, c
     every = client.get("/bang-theo-doi").text
     assert "Có hơn 60 nhiệm vụ phù hợp" in every and board_agencies(every) == []
     assert "Tải CSV" not in every
-    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg">24/CT-TTg</a>' in every
+    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg%2F2016">24/CT-TTg (2016)</a>' in every
     one = client.get("/bang-theo-doi?directive=24/CT-TTg").text
     assert "Vui lòng chọn kỳ báo cáo" in one
-    assert '<a href="/bang-theo-doi?directive=24%2FCT-TTg&amp;period=2026">Kỳ 2026</a>' in one
+    # The number alone names the one directive loaded under it; links carry its year.
+    assert (
+        '<a href="/bang-theo-doi?directive=24%2FCT-TTg%2F2016&amp;period=2026">Kỳ 2026</a>' in one
+    )
     narrow = "/bang-theo-doi?directive=24/CT-TTg&period=2026&obligation=annual-report"
     assert len(board_agencies(client.get(narrow).text)) == 50
 
@@ -470,19 +473,19 @@ def test_overview_leaves_periods_due_over_a_year_ago_to_the_board(db_url: str) -
         client = make_client(db_url)
         login(client)
         html = client.get("/").text
-    assert "24/CT-TTg · kỳ 2027" in html and "24/CT-TTg · kỳ 2026" not in html
+    assert "24/CT-TTg (2016) · kỳ 2027" in html and "24/CT-TTg (2016) · kỳ 2026" not in html
     assert "Các kỳ có hạn trước ngày 02/06/2027 không hiện ở đây" in html
 
 
 def test_overview_counts_by_status_and_links_to_the_board(client: TestClient) -> None:
     login(client)
     html = client.get("/").text
-    assert "24/CT-TTg · kỳ 2026" in html
+    assert "24/CT-TTg (2016) · kỳ 2026" in html
     assert 'status-due_soon">Sắp đến hạn</span>' in html
-    assert "/bang-theo-doi?directive=24/CT-TTg&amp;period=2026" in html
+    assert "/bang-theo-doi?directive=24/CT-TTg/2016&amp;period=2026" in html
     # The period acted on now comes first; the next one, with nothing due yet, after it.
     later = html.index("Các kỳ chưa đến hạn")
-    assert html.index("24/CT-TTg · kỳ 2026") < later < html.index("24/CT-TTg · kỳ 2027")
+    assert html.index("(2016) · kỳ 2026") < later < html.index("(2016) · kỳ 2027")
 
 
 def test_the_boards_summary_counts_undated_tasks_apart(client: TestClient) -> None:
@@ -541,10 +544,10 @@ def test_downloads_give_the_synthesis_xlsx_and_ics_feeds(client: TestClient) -> 
     login(client)
     page = client.get("/tai-ve?directive=24/CT-TTg&period=2026")
     assert page.status_code == 200 and "<h1>Tải về</h1>" in page.text
-    assert "/tai-ve/tong-hop.xlsx?directive=24/CT-TTg&amp;period=2026" in page.text
+    assert "/tai-ve/tong-hop.xlsx?directive=24/CT-TTg/2016&amp;period=2026" in page.text
     xlsx = client.get("/tai-ve/tong-hop.xlsx", params={"directive": "24/CT-TTg", "period": "2026"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
-    assert "tong-hop-24-CT-TTg-2026.xlsx" in xlsx.headers["content-disposition"]
+    assert "tong-hop-24-CT-TTg-2016-2026.xlsx" in xlsx.headers["content-disposition"]
     ics = client.get("/tai-ve/lich.ics", params={"agency": "79"})
     assert ics.status_code == 200 and ics.text.startswith("BEGIN:VCALENDAR")
     assert client.get("/tai-ve/lich.ics", params={"directive": "24/CT-TTg"}).status_code == 200

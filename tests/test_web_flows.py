@@ -95,7 +95,7 @@ def test_a_report_recorded_and_withdrawn_on_the_board_are_flow_runs(
         "agency:79",
         "obligation:annual-report",
         "period:2026",
-        "directive:24/CT-TTg",
+        "directive:24/CT-TTg/2016",
         "source:web",
     } <= set(run.tags)
     assert run.state.is_completed()
@@ -164,7 +164,7 @@ def test_dondoc_withdraw_is_a_flow_run_too(tracked: str, db_url: str) -> None:
     who = local_actor()
     user = who.removesuffix(" (dòng lệnh)")
     assert [r.name for r in runs] == [f"Rút báo cáo: 01 · annual-report · 2026 ({user}, dòng lệnh)"]
-    assert runs[0].state.is_completed() and "directive:24/CT-TTg" in runs[0].tags
+    assert runs[0].state.is_completed() and "directive:24/CT-TTg/2016" in runs[0].tags
     assert events(db_url, "withdrawal") == [(who, "due_soon")]
 
 

@@ -80,3 +80,28 @@ def safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+DirectiveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--directive",
+        help="Directive number/symbol with its year, e.g. 24/CT-TTg/2016 (or 24/CT-TTg with "
+        "--year 2016); the number alone when only one year of it is loaded.",
+    ),
+]
+YearOption = Annotated[
+    int | None,
+    typer.Option(
+        "--year", help="Year the directive was issued, when --directive gives the number only."
+    ),
+]
+
+
+def directive_option(directive: str | None, year: int | None) -> str | None:
+    """--directive and --year as one reference, "24/CT-TTg/2016" (None when neither is given);
+    a bad value is refused here, naming the option, before any work."""
+    from dondoc.reports.directive_ref import parse_directive
+
+    ref = parse_directive(directive, year)
+    return None if ref is None else str(ref)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dondoc.cli.common import DirectiveOption, YearOption, directive_option
 from dondoc.errors import InputError
 
 
@@ -18,6 +19,8 @@ def history_command(
     obligation: Annotated[str | None, typer.Option(help="Obligation code.")] = None,
     period: Annotated[str | None, typer.Option(help="Period, e.g. 2024.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    directive: DirectiveOption = None,
+    year: YearOption = None,
 ) -> None:
     """Each matching task's audit trail: status changes, transfers to a successor, submissions
     and messages sent (recipients masked), in local time with the agency of the time."""
@@ -27,10 +30,16 @@ def history_command(
 
     if fmt not in ("table", "json"):
         raise InputError(f"--format {fmt!r}: choose table or json", field="format")
+    named = directive_option(directive, year)
     settings = get_settings()
     require_schema(settings.database_url)
     with transaction(engine_for(settings)) as session:
         found = task_histories(
-            session, agency=agency, tz=settings.timezone, obligation=obligation, period=period
+            session,
+            agency=agency,
+            tz=settings.timezone,
+            obligation=obligation,
+            period=period,
+            directive=named,
         )
     sys.stdout.write(render_history(found, fmt))

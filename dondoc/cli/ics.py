@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from dondoc.cli.common import YearOption, directive_option
 from dondoc.errors import InputError
 
 
@@ -17,7 +18,11 @@ def ics_command(
         str | None, typer.Option(help="Agency code: the tasks it holds, e.g. 79 or BXD.")
     ] = None,
     directive: Annotated[
-        str | None, typer.Option(help="Directive number: every agency's tasks, e.g. 24/CT-TTg.")
+        str | None,
+        typer.Option(
+            help="Directive number/symbol with its year: every agency's tasks, e.g. "
+            "24/CT-TTg/2016 (or 24/CT-TTg with --year 2016)."
+        ),
     ] = None,
     all_dir: Annotated[
         Path | None,
@@ -30,6 +35,7 @@ def ics_command(
         str | None,
         typer.Option("--at", help="Export as of this ISO-8601 instant (the events' DTSTAMP)."),
     ] = None,
+    year: YearOption = None,
 ) -> None:
     """Calendar feeds: one all-day event per task on its last acceptable day, with alarms."""
     from dondoc.cli.common import parse_at, ready_settings
@@ -38,6 +44,7 @@ def ics_command(
     from dondoc.output_files import check_output, write_output
     from dondoc.reports.feeds import agency_feed, directive_feed, refresh_feeds
 
+    directive = directive_option(directive, year)
     chosen = [name for name, v in (("--agency", agency), ("--directive", directive),
                                    ("--all", all_dir)) if v is not None]  # fmt: skip
     if len(chosen) != 1:

@@ -8,13 +8,20 @@ from typing import Annotated
 
 import typer
 
-from dondoc.cli.common import AtOption, ready_context, ready_settings
+from dondoc.cli.common import (
+    AtOption,
+    DirectiveOption,
+    YearOption,
+    directive_option,
+    ready_context,
+    ready_settings,
+)
 from dondoc.cli.progress import working
 from dondoc.errors import InputError
 
 
 def status(
-    directive: Annotated[str | None, typer.Option(help="Directive number, e.g. 24/CT-TTg.")] = None,
+    directive: DirectiveOption = None,
     period: Annotated[str | None, typer.Option(help="Period, e.g. 2026.")] = None,
     obligation: Annotated[str | None, typer.Option(help="Obligation code.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
@@ -22,6 +29,7 @@ def status(
         str | None,
         typer.Option(help="Agency code: the tasks it holds, its own and those it took over."),
     ] = None,
+    year: YearOption = None,
 ) -> None:
     """The compliance board: who is on time, late or silent."""
     from dondoc.db import engine_for, transaction
@@ -30,6 +38,7 @@ def status(
 
     if fmt not in ("table", "json", "csv"):
         raise InputError(f"--format {fmt!r}: choose table, json or csv", field="format")
+    directive = directive_option(directive, year)
     with transaction(engine_for(ready_settings())) as session:
         rows = board_rows(
             session=session,
@@ -57,16 +66,24 @@ def digest(at: AtOption = None) -> None:
 
 
 def report(
-    directive: Annotated[str, typer.Option(help="Directive number, e.g. 24/CT-TTg.")],
+    directive: Annotated[
+        str,
+        typer.Option(
+            help="Directive number/symbol with its year, e.g. 24/CT-TTg/2016 (or 24/CT-TTg "
+            "with --year 2016); the number alone when only one year of it is loaded."
+        ),
+    ],
     period: Annotated[str, typer.Option(help="Period, e.g. 2026.")],
     out: Annotated[Path, typer.Option(help="The XLSX workbook to write.")],
     obligation: Annotated[
         str | None, typer.Option(help="One obligation; default: every dated one.")
     ] = None,
+    year: YearOption = None,
 ) -> None:
     """The annual synthesis as an XLSX workbook with Vietnamese headings."""
     from dondoc.service import write_report
 
+    directive = directive_option(directive, year) or ""
     settings = ready_settings()
     with working(f"writing {out}"):
         s = write_report(settings, directive, period, out, obligation=obligation)

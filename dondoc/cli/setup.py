@@ -25,7 +25,9 @@ def init(
     ctx = context(at)
     results = do_init(ctx.settings, ctx, bundled=bundled)
     for r in results:
-        typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} tasks")
+        typer.echo(
+            f"loaded {r.directive_ref}: {r.obligations} obligations, {r.tasks_created} tasks"
+        )
         warn(r.warnings)
     typer.echo(f"database ready: {safe_url(ctx.settings.database_url)}")
 
@@ -47,7 +49,9 @@ def load(
 
     ctx = ready_context(at)
     r = load_spec(ctx.settings, ctx, file, confirm_history=confirm_history)
-    typer.echo(f"loaded {r.directive}: {r.obligations} obligations, {r.tasks_created} new tasks")
+    typer.echo(
+        f"loaded {r.directive_ref}: {r.obligations} obligations, {r.tasks_created} new tasks"
+    )
     warn(r.warnings)
 
 

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from dondoc.cli.common import AtOption, ready_context, use_prefect
+from dondoc.cli.common import (
+    AtOption,
+    DirectiveOption,
+    YearOption,
+    directive_option,
+    ready_context,
+    use_prefect,
+)
 from dondoc.cli.progress import Counter, counting
 from dondoc.errors import InputError
 
@@ -104,7 +111,7 @@ def submit(
         str, typer.Option(help="Date received: dd/mm/yyyy (27/11/2026) or YYYY-MM-DD.")
     ],
     note: Annotated[str | None, typer.Option(help="Free text.")] = None,
-    directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
+    directive: DirectiveOption = None,
     at: AtOption = None,
     allow_future: Annotated[
         bool,
@@ -113,13 +120,15 @@ def submit(
             help="Accept a --received-on after today (or after --at): for rehearsals only.",
         ),
     ] = False,
+    year: YearOption = None,
 ) -> None:
     """Record a submission and close the task (on time or late). A refusal is printed in
     Vietnamese, as the web board words it, then in English."""
     from dondoc.errors import DondocError
 
     try:
-        status = _record(at, agency, obligation, period, document, received_on, note, directive,
+        named = directive_option(directive, year)
+        status = _record(at, agency, obligation, period, document, received_on, note, named,
                          allow_future)  # fmt: skip
     except DondocError as exc:
         typer.echo(f"lỗi: {_refusal(exc, at)}", err=True)
@@ -218,12 +227,14 @@ def withdraw(
     obligation: Annotated[str, typer.Option(help="Obligation code.")],
     period: Annotated[str, typer.Option(help="Period.")],
     reason: Annotated[str, typer.Option(help="Why the record is withdrawn.")],
-    directive: Annotated[str | None, typer.Option(help="Directive number if ambiguous.")] = None,
+    directive: DirectiveOption = None,
     at: AtOption = None,
+    year: YearOption = None,
 ) -> None:
     """Withdraw a recorded submission (a correction) and reopen the task; both stay audited."""
     from dondoc.actors import local_actor
 
+    directive = directive_option(directive, year)
     ctx = ready_context(at)
     if use_prefect():
         from dondoc.flows.board_actions import withdraw_tracked

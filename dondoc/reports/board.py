@@ -14,6 +14,8 @@ from dondoc.engine.lineage import inherited_from, name_at, task_day
 from dondoc.engine.rules import cutoff_window_of
 from dondoc.models import Agency, Obligation
 from dondoc.reports.board_sql import board_statement
+from dondoc.reports.directive_ref import DirectiveRef
+from dondoc.reports.directives import resolve_directive
 
 Window = tuple[tuple[dt.date, dt.date] | None, str | None]  # a cut-off window and its text
 
@@ -32,7 +34,7 @@ class BoardRow(SQLModel):
 
     agency: str
     agency_name: str
-    directive: str
+    directive: str  # its number/symbol, "24/CT-TTg" ...
     obligation: str
     obligation_title: str
     period: str
@@ -60,20 +62,32 @@ class BoardRow(SQLModel):
     origin_agency: str | None = None
     inherited_from: str | None = None
     task_id: int | None = None  # the task's page, /nhiem-vu/{task_id}
+    # ... and its year: numbers restart every year (24/CT-TTg of 2012 and of 2016).
+    directive_year: int | None = None
 
 
 def board_rows(
     *,
     session: Session,
-    directive: str | None = None,
+    directive: DirectiveRef | str | None = None,
     period: str | None = None,
     obligation: str | None = None,
     agency: str | None = None,
     limit: int | None = None,
+    directive_id: int | None = None,
 ) -> list[BoardRow]:
-    """The board, filtered by directive number, period, obligation code and the code of the
-    agency that holds the tasks (its own and those it took over); its first ``limit`` rows."""
-    given = {"directive": directive, "period": period, "obligation": obligation, "agency": agency}
+    """The board, filtered by directive ("24/CT-TTg/2016"; a number shared by several years is
+    refused, dondoc.reports.directives), period, obligation code and the code of the agency that
+    holds the tasks (its own and those it took over); its first ``limit`` rows. A directive
+    already found is given by ``directive_id`` instead."""
+    if directive_id is None and (document := resolve_directive(session, directive)):
+        directive_id = document.id
+    given = {
+        "directive": directive_id,
+        "period": period,
+        "obligation": obligation,
+        "agency": agency,
+    }
     shape = tuple(bool(v) for v in given.values())
     statement = board_statement(shape)
     if limit is not None:
@@ -136,6 +150,7 @@ def _row(
         agency=r.code,
         agency_name=r.name,
         directive=r.number,
+        directive_year=r.year,
         obligation=ob.code,
         obligation_title=ob.title,
         period=r.period,

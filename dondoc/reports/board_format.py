@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow
 from dondoc.reports.cell_text import csv_field
+from dondoc.reports.directive_ref import directive_label
 
 COLUMNS_VI = (
     ("agency", "Mã"),
@@ -34,6 +35,20 @@ LINEAGE_COLUMN = ("inherited_from", "Kế thừa từ")
 # Shown last only when some message was given up; the reasons follow the table.
 GIVEN_UP_COLUMN = ("reminders_given_up", "Ngừng gửi")
 
+# Shown first when the rows come from several directives (two years of 24/CT-TTg among them).
+DIRECTIVE_COLUMN = ("directive_label", "Chỉ thị")
+
+
+def row_directive(row: BoardRow) -> str:
+    """The row's directive as a label that tells years apart: "24/CT-TTg (2016)"."""
+    if row.directive_year is None:
+        return row.directive
+    return directive_label(row.directive, row.directive_year)
+
+
+def several_directives(rows: Sequence[BoardRow]) -> bool:
+    return len({(r.directive, r.directive_year) for r in rows}) > 1
+
 
 def columns_for(rows: Sequence[BoardRow]) -> tuple[tuple[str, str], ...]:
     """The table's columns: COLUMNS_VI, with the lineage column when any row needs it and
@@ -44,7 +59,13 @@ def columns_for(rows: Sequence[BoardRow]) -> tuple[tuple[str, str], ...]:
         columns = (*COLUMNS_VI[:at], LINEAGE_COLUMN, *COLUMNS_VI[at:])
     if any(r.reminders_given_up for r in rows):
         columns = (*columns, GIVEN_UP_COLUMN)
+    if several_directives(rows):
+        columns = (DIRECTIVE_COLUMN, *columns)
     return columns
+
+
+def cell_value(row: BoardRow, key: str) -> object:
+    return row_directive(row) if key == DIRECTIVE_COLUMN[0] else getattr(row, key)
 
 
 def _cell(value: object) -> str:
@@ -59,7 +80,7 @@ def _table(rows: Sequence[BoardRow]) -> str:
     if not rows:
         return "Không có nhiệm vụ nào phù hợp.\n"
     columns = columns_for(rows)
-    cells = [[_cell(getattr(r, key)) for key, _ in columns] for r in rows]
+    cells = [[_cell(cell_value(r, key)) for key, _ in columns] for r in rows]
     headers = [label for _, label in columns]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     BindParameter,
+    Integer,
     ScalarSelect,
     Select,
     String,
@@ -22,17 +23,22 @@ from dondoc.models import Agency, Document, Notification, Obligation, Submission
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 Value = str | BindParameter[str]
+DirectiveId = int | BindParameter[int]
 
 
 @lru_cache(maxsize=16)
 def board_statement(shape: tuple[bool, ...]) -> Select[*tuple[Any, ...]]:
-    """The board's one query for a filter shape (which filters are given), built once: plain
-    columns, no ORM entities (loading 100 Task and Agency objects was most of a page's CPU)."""
+    """The board's one query for a filter shape (which filters are given: the directive's id,
+    period, obligation code, agency code), built once: plain columns, no ORM entities (loading
+    100 Task and Agency objects was most of a page's CPU)."""
+    directive: BindParameter[int] | None = (
+        bindparam("directive", type_=Integer) if shape[0] else None
+    )
     given: list[BindParameter[str] | None] = [
         bindparam(name, type_=String) if on else None
-        for name, on in zip(("directive", "period", "obligation", "agency"), shape, strict=True)
+        for name, on in zip(("period", "obligation", "agency"), shape[1:], strict=True)
     ]
-    directive, period, obligation, agency = given
+    period, obligation, agency = given
     wanted = filtered(select(col(Task.id)), directive, period, obligation, agency)
     state = col(Notification.status)
     # Only the messages of the tasks shown: a GROUP BY over the whole outbox would cost a page
@@ -66,6 +72,7 @@ def board_statement(shape: tuple[bool, ...]) -> Select[*tuple[Any, ...]]:
             col(Agency.former_name),
             col(Agency.renamed_on),
             col(Document.number),
+            col(Document.year),
             live.c.received_on,
             live.c.document_number,
             sent.c.n,
@@ -78,28 +85,33 @@ def board_statement(shape: tuple[bool, ...]) -> Select[*tuple[Any, ...]]:
         .join(Document, col(Document.id) == col(Obligation.directive_id))
         .outerjoin(live, live.c.task_id == col(Task.id))
         .outerjoin(sent, sent.c.task_id == col(Task.id))
-        .order_by(col(Document.number), col(Obligation.code), col(Task.period), col(Agency.code))
+        .order_by(
+            col(Document.number),
+            col(Document.year),
+            col(Obligation.code),
+            col(Task.period),
+            col(Agency.code),
+        )
     )
     return filtered(query, directive, period, obligation, agency)
 
 
 def filtered(
     query: Q,
-    directive: Value | None,
+    directive: DirectiveId | None,
     period: Value | None,
     obligation: Value | None,
     agency: Value | None = None,
 ) -> Q:
-    """``query`` over tasks narrowed by directive number, period, obligation code and holder
-    (each a value, or a bound parameter of a statement built once)."""
+    """``query`` over tasks narrowed by the directive's id (a number is shared by the
+    directives of several years: dondoc.reports.directives finds the one meant), period,
+    obligation code and holder (each a value, or a bound parameter of a statement built once)."""
     if period is not None:
         query = query.where(col(Task.period) == period)
     if directive is not None or obligation is not None:
-        obligations = select(col(Obligation.id)).join(
-            Document, col(Document.id) == col(Obligation.directive_id)
-        )
+        obligations = select(col(Obligation.id))
         if directive is not None:
-            obligations = obligations.where(col(Document.number) == directive)
+            obligations = obligations.where(col(Obligation.directive_id) == directive)
         if obligation is not None:
             obligations = obligations.where(col(Obligation.code) == obligation)
         query = query.where(col(Task.obligation_id).in_(obligations.scalar_subquery()))

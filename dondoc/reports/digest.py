@@ -13,6 +13,7 @@ from dondoc.notifications.message import RenderedMessage
 from dondoc.notifications.render import render_named
 from dondoc.notifications.wording import vn_date
 from dondoc.reports.board import BoardRow, board_rows
+from dondoc.reports.board_format import row_directive
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,15 @@ class DigestLine:
     due: str
     days_late: int
     reminders_sent: int
+    directive: str = ""  # "24/CT-TTg (2016)": two years of one number stay apart
 
 
 def _line(row: BoardRow, ctx: RunContext) -> DigestLine:
     assert row.due_date is not None
     late = max(0, days_between(row.due_date, local_date(ctx.now, ctx.tz)))
     return DigestLine(row.agency, row.agency_name, row.obligation_title, row.period,
-                      vn_date(row.due_date), late, row.reminders_sent)  # fmt: skip
+                      vn_date(row.due_date), late, row.reminders_sent,
+                      row_directive(row))  # fmt: skip
 
 
 def digest_lines(ctx: RunContext) -> tuple[list[DigestLine], list[DigestLine]]:

@@ -21,9 +21,9 @@ from dondoc.engine.rules import cutoff_window_of, reminder_policy
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, Document, Obligation, Task
 from dondoc.output_files import write_output
-from dondoc.reports.ics import FeedEvent, build_feed, slug
-from dondoc.reports.synthesis import find_directive
-from dondoc.reports.synthesis_md import DOC_TYPES_VI
+from dondoc.reports.directive_ref import DirectiveRef
+from dondoc.reports.directives import find_directive
+from dondoc.reports.ics import FeedEvent, build_feed, directive_citation, slug
 
 __all__ = [
     "HISTORY",
@@ -64,6 +64,7 @@ def _event(row: _Row) -> FeedEvent:
         directive=directive.number,
         directive_year=directive.year,
         directive_type=directive.doc_type,
+        directive_issued_on=directive.issued_on,
         dispatch=dispatch.number if dispatch else None,
         obligation=ob.code,
         title=ob.title,
@@ -93,7 +94,7 @@ def _agency_name(a: Agency) -> str:
 
 
 def _directive_name(d: Document) -> str:
-    return f"Hạn nhiệm vụ — {DOC_TYPES_VI.get(d.doc_type, 'Văn bản')} số {d.number}"
+    return f"Hạn nhiệm vụ — {directive_citation(d.doc_type, d.number, d.issued_on)}"
 
 
 def _feed(ctx: RunContext, name: str, events: list[FeedEvent], with_agency: bool) -> bytes:
@@ -117,10 +118,12 @@ def agency_feed(engine: Engine, ctx: RunContext, code: str) -> tuple[bytes, int]
         return _feed(ctx, _agency_name(agency), events, False), len(events)
 
 
-def directive_feed(engine: Engine, ctx: RunContext, number: str) -> tuple[bytes, int]:
-    """The feed of every task of a directive, each event naming its agency."""
+def directive_feed(
+    engine: Engine, ctx: RunContext, directive: DirectiveRef | str
+) -> tuple[bytes, int]:
+    """The feed of every task of a directive ("24/CT-TTg/2016"), each event naming its agency."""
     with transaction(engine) as session:
-        doc = find_directive(session, number)
+        doc = find_directive(session, directive)
         events = list(_events(session, _query(ctx).where(col(Document.id) == doc.id)))
         return _feed(ctx, _directive_name(doc), events, True), len(events)
 

@@ -15,6 +15,8 @@ from dondoc.engine.lineage import name_at, task_day
 from dondoc.errors import NotFoundError
 from dondoc.models import Agency, Document, Event, Obligation, Task
 from dondoc.reports.board import STATUS_LABELS_VI
+from dondoc.reports.directive_ref import DirectiveRef, directive_label
+from dondoc.reports.directives import resolve_directive
 
 KINDS_VI = {
     "assigned": "Giao nhiệm vụ",
@@ -55,6 +57,7 @@ class TaskHistory:
     due_date: str | None
     status: str
     entries: tuple[Entry, ...]
+    directive_year: int | None = None  # numbers restart yearly: 24/CT-TTg of 2012 or 2016
 
 
 def task_histories(
@@ -64,26 +67,37 @@ def task_histories(
     tz: str,
     obligation: str | None = None,
     period: str | None = None,
+    directive: DirectiveRef | str | None = None,
 ) -> list[TaskHistory]:
-    """The tasks ``agency`` holds or was assigned, with their trails, oldest period first."""
+    """The tasks ``agency`` holds or was assigned, with their trails, oldest period first;
+    ``directive`` ("24/CT-TTg/2016") narrows them to one directive."""
     found = session.execute(select(Agency).where(col(Agency.code) == agency)).scalar_one_or_none()
     if found is None:
         raise NotFoundError(f"unknown agency code {agency!r}", field="agency", value=agency)
+    document = resolve_directive(session, directive)
     query = (
-        select(Task, col(Obligation.code), col(Document.number))
+        select(Task, col(Obligation.code), col(Document.number), col(Document.year))
         .join(Obligation, col(Obligation.id) == col(Task.obligation_id))
         .join(Document, col(Document.id) == col(Obligation.directive_id))
         .where(or_(col(Task.agency_id) == found.id, col(Task.origin_agency_id) == found.id))
-        .order_by(col(Document.number), col(Obligation.code), col(Task.period), col(Task.id))
+        .order_by(
+            col(Document.number),
+            col(Document.year),
+            col(Obligation.code),
+            col(Task.period),
+            col(Task.id),
+        )
     )
+    if document is not None:
+        query = query.where(col(Document.id) == document.id)
     if obligation:
         query = query.where(col(Obligation.code) == obligation)
     if period:
         query = query.where(col(Task.period) == period)
     agencies = {a.id: a for a in session.execute(select(Agency)).scalars()}
     return [
-        _history(session, task, ob, number, agencies, tz)
-        for task, ob, number in session.execute(query).tuples()
+        _history(session, task, ob, (number, year), agencies, tz)
+        for task, ob, number, year in session.execute(query).tuples()
     ]
 
 
@@ -91,7 +105,7 @@ def _history(
     session: Session,
     task: Task,
     obligation: str,
-    directive: str,
+    directive: tuple[str, int],
     agencies: dict[int | None, Agency],
     tz: str,
 ) -> TaskHistory:
@@ -106,7 +120,8 @@ def _history(
         agency_name=holder.name,
         origin_agency_code=origin.code,
         origin_agency=name_at(origin, task_day(task.due_day, task.created_at.date())),
-        directive=directive,
+        directive=directive[0],
+        directive_year=directive[1],
         obligation=obligation,
         period=task.period,
         due_date=f"{task.due_day:%d/%m/%Y}" if task.due_day else None,
@@ -145,8 +160,9 @@ def _table(h: TaskHistory) -> str:
     if h.origin_agency_code != h.agency:
         held += f" (nhiệm vụ của {h.origin_agency_code} {h.origin_agency})"
     due = f", hạn {h.due_date}" if h.due_date else ""
+    named = directive_label(h.directive, h.directive_year) if h.directive_year else h.directive
     lines = [
-        f"{h.directive} · {h.obligation} · kỳ {h.period}{due} · {STATUS_LABELS_VI[h.status]}",
+        f"{named} · {h.obligation} · kỳ {h.period}{due} · {STATUS_LABELS_VI[h.status]}",
         f"Cơ quan: {held}",
     ]
     for e in h.entries:

@@ -20,7 +20,7 @@ from dondoc.engine.periods import period_label_vi
 from dondoc.reports.board import STATUS_LABELS_VI
 from dondoc.reports.synthesis_md import DOC_TYPES_VI
 
-__all__ = ["FeedEvent", "build_feed", "event_uid", "sequence_of", "slug"]
+__all__ = ["FeedEvent", "build_feed", "directive_citation", "event_uid", "sequence_of", "slug"]
 
 PRODID = "-//dondoc//Theo doi nhiem vu chi thi//VI"
 REFRESH = dt.timedelta(hours=6)  # how often subscribed apps should fetch the feed again
@@ -56,6 +56,7 @@ class FeedEvent:
     status: str
     before_days: tuple[int, ...]
     updated_at: dt.datetime
+    directive_issued_on: dt.date | None = None
 
 
 def slug(text: str) -> str:
@@ -77,9 +78,14 @@ def sequence_of(updated_at: dt.datetime) -> int:
     return max(0, int((updated_at - _SEQUENCE_EPOCH).total_seconds()) // 60)
 
 
+def directive_citation(doc_type: str, number: str, issued_on: dt.date | None) -> str:
+    """'Chỉ thị số 24/CT-TTg ngày 02/08/2016': the date tells two years' 24/CT-TTg apart."""
+    text = f"{DOC_TYPES_VI.get(doc_type, 'Văn bản')} số {number}"
+    return f"{text} ngày {issued_on:%d/%m/%Y}" if issued_on else text
+
+
 def _document(e: FeedEvent) -> str:
-    kind = DOC_TYPES_VI.get(e.directive_type, "Văn bản")
-    text = f"{kind} số {e.directive}"
+    text = directive_citation(e.directive_type, e.directive, e.directive_issued_on)
     return f"{text} (triển khai theo văn bản số {e.dispatch})" if e.dispatch else text
 
 

@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from dondoc.errors import NotFoundError
-from dondoc.models import Agency, Document, Obligation
+from dondoc.models import Agency, Obligation
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
+from dondoc.reports.directive_ref import DirectiveRef, directive_ref
+from dondoc.reports.directives import find_directive
 from dondoc.reports.lineage_notes import LineageNote, lineage_notes
 
 # Ministries, then ministerial-level agencies, then provinces (PRODUCT.md: agencies' kinds).
@@ -66,7 +68,7 @@ class ObligationSummary:
 
 @dataclass(frozen=True)
 class Synthesis:
-    directive: str
+    directive: str  # its number/symbol, "24/CT-TTg"
     doc_type: str | None
     subject: str | None
     issuer: str | None
@@ -81,6 +83,15 @@ class Synthesis:
     cutoffs: Mapping[str, str] = field(default_factory=dict)
     # The agencies listed that took over others (the 2025 merger of provinces) or were renamed.
     lineage: tuple[LineageNote, ...] = ()
+    # Numbers restart every year: 24/CT-TTg of 2012 is not 24/CT-TTg of 2016.
+    directive_year: int | None = None
+
+    @property
+    def directive_ref(self) -> str:
+        """ "24/CT-TTg/2016": how a URL, a file name or --directive names it."""
+        if self.directive_year is None:
+            return self.directive
+        return directive_ref(self.directive, self.directive_year)
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -177,20 +188,6 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
-def find_directive(session: Session, number: str) -> Document:
-    """The directive (a document that assigns obligations) with that number, latest first."""
-    query = (
-        select(Document)
-        .where(col(Document.number) == number.strip())
-        .where(col(Document.id).in_(select(col(Obligation.directive_id))))
-        .order_by(col(Document.year).desc())
-    )
-    found: Document | None = session.execute(query).scalars().first()
-    if found is None:
-        raise NotFoundError(f"unknown directive {number!r}", field="directive", value=number)
-    return found
-
-
 _BOARD_FIELDS = {f.name for f in fields(SynthesisRow)} - {"agency_kind", "days_late"}
 
 
@@ -204,7 +201,7 @@ def _synthesis_row(row: BoardRow, kind: str, as_of: dt.date) -> SynthesisRow:
 def build_synthesis(
     *,
     session: Session,
-    directive: str,
+    directive: DirectiveRef | str,
     period: str,
     obligation: str | None = None,
     as_of: dt.date | None = None,
@@ -212,8 +209,9 @@ def build_synthesis(
     """The synthesis of one directive for one period (optionally one obligation). Statuses are
     those stored by the last sweep, init, load or submission; days overdue run to `as_of`."""
     as_of = as_of or today()
-    directive, period = _nfc(directive), _nfc(period)
+    period = _nfc(period)
     document = find_directive(session, directive)
+    named = directive_ref(document.number, document.year)
     titles = dict(
         session.execute(
             select(col(Obligation.code), col(Obligation.title))
@@ -227,11 +225,13 @@ def build_synthesis(
         obligation = _nfc(obligation)
         if obligation not in titles:
             raise NotFoundError(
-                f"unknown obligation {obligation!r} for directive {directive!r}",
+                f"unknown obligation {obligation!r} for directive {named!r}",
                 field="obligation",
                 value=obligation,
             )
-    board = board_rows(session=session, directive=directive, period=period, obligation=obligation)
+    board = board_rows(
+        session=session, directive_id=document.id, period=period, obligation=obligation
+    )
     if obligation is None:
         # Without a chosen obligation the synthesis covers those with a deadline: an undated
         # one has nothing to be on time for, and each agency then stands once per obligation.
@@ -246,7 +246,7 @@ def build_synthesis(
         titles = {code: t for code, t in titles.items() if not dated or code in dated}
     if not board:
         raise NotFoundError(
-            f"no tasks for directive {directive!r} in period {period!r}",
+            f"no tasks for directive {named!r} in period {period!r}",
             field="period",
             value=period,
         )
@@ -256,6 +256,7 @@ def build_synthesis(
     )
     return Synthesis(
         directive=document.number,
+        directive_year=document.year,
         doc_type=document.doc_type,
         subject=document.subject,
         issuer=document.issuer,

@@ -101,9 +101,14 @@ def document_name(s: Synthesis) -> str:
 
 
 def title(s: Synthesis) -> str:
-    """'TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg' (the number keeps its case)."""
+    """'TỔNG HỢP TÌNH HÌNH THỰC HIỆN CHỈ THỊ SỐ 24/CT-TTg NGÀY 02/08/2016' (the number keeps
+    its case; the date tells 24/CT-TTg of 2016 from that of 2012)."""
     kind = DOC_TYPES_VI.get(s.doc_type or "", "văn bản").upper()
-    return f"TỔNG HỢP TÌNH HÌNH THỰC HIỆN {kind} SỐ {s.directive}"
+    if s.issued_on:
+        when = f" NGÀY {date_vi(s.issued_on)}"
+    else:
+        when = f" NĂM {s.directive_year}" if s.directive_year else ""
+    return f"TỔNG HỢP TÌNH HÌNH THỰC HIỆN {kind} SỐ {s.directive}{when}"
 
 
 def citation(s: Synthesis) -> str:

@@ -61,6 +61,7 @@ def _line(row: ClaimedRow, today: dt.date) -> TaskLine:
         obligation_code=row.obligation.code,
         obligation_title=row.obligation.title,
         directive_number=row.directive.number,
+        directive_date=row.directive.issued_on,
         dispatch_number=row.dispatch.number if row.dispatch else None,
         dispatch_date=row.dispatch.issued_on if row.dispatch else None,
         period_label=row.task.period,

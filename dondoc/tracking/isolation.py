@@ -16,12 +16,13 @@ from dondoc.models import Document, Obligation
 from dondoc.notifications.render import render_named
 from dondoc.notifications.wording import vn_date
 from dondoc.reports.digest import send_to_coordinator
+from dondoc.reports.directive_ref import directive_ref
 from dondoc.tracking.planning import ObligationFailure
 
 
 @dataclass(frozen=True)
 class IsolatedObligation:
-    directive: str
+    directive: str  # "24/CT-TTg/2016": numbers restart every year
     obligation: str
     error: str
 
@@ -32,19 +33,22 @@ class IsolatedObligation:
 def describe(
     *, session: Session, failures: Sequence[ObligationFailure]
 ) -> list[IsolatedObligation]:
-    """Each failed obligation once (the first error), by directive number and code."""
+    """Each failed obligation once (the first error), by directive (number and year) and code."""
     first: dict[int, str] = {}
     for f in failures:
         first.setdefault(f.obligation_id, f.error)
     if not first:
         return []
     query = (
-        select(col(Obligation.id), col(Document.number), col(Obligation.code))
+        select(col(Obligation.id), col(Document.number), col(Document.year), col(Obligation.code))
         .join(Document, col(Document.id) == col(Obligation.directive_id))
         .where(col(Obligation.id).in_(list(first)))
     )
     rows = session.execute(query).tuples().all()
-    found = [IsolatedObligation(number, code, first[i]) for i, number, code in rows]
+    found = [
+        IsolatedObligation(directive_ref(number, year), code, first[i])
+        for i, number, year, code in rows
+    ]
     return sorted(found, key=lambda o: (o.directive, o.obligation))
 
 

@@ -22,6 +22,7 @@ FIELD_LABELS_VI = {
     "obligation": "Mã nhiệm vụ",
     "period": "Kỳ báo cáo",
     "directive": "Số hiệu chỉ thị",
+    "year": "Năm ban hành",
     "document": "Số, ký hiệu văn bản",
     "document_number": "Số, ký hiệu văn bản",
     "note": "Ghi chú",
@@ -122,6 +123,42 @@ def _obligation(exc: DondocError) -> str | None:
     return f"Không có nhiệm vụ nào mang mã «{exc.value}»{where}."
 
 
+def _directive(exc: DondocError) -> str | None:
+    """A directive named by its number alone when several years share it, or not at all."""
+    text = str(exc)
+    if m := _found(r"names several directives: (.+); add the year \((.+)\)$", text):
+        return (
+            f"Số hiệu «{exc.value}» ứng với nhiều chỉ thị: {m[1]}. "
+            f"Hãy ghi rõ năm ban hành, ví dụ {m[2]}."
+        )
+    if m := _found(r"^unknown directive '(.+?)'", text):
+        said = f"Không có chỉ thị nào mang số hiệu «{m[1]}»."
+        known = _found(r"; known: (.+)$", text)
+        return said + (f" Các chỉ thị cùng số hiệu: {known[1]}." if known else "")
+    if m := _found(r"obligation '(.+?)' exists in several directives \((.+)\)", text):
+        return (
+            f"Mã nhiệm vụ «{m[1]}» có ở nhiều chỉ thị ({m[2]}): "
+            "hãy nêu số hiệu chỉ thị kèm năm ban hành."
+        )
+    if m := _found(r"obligation '(.+?)'", text):
+        return f"Mã nhiệm vụ «{m[1]}» có ở nhiều chỉ thị: hãy nêu số hiệu chỉ thị."
+    if "needs" in text:
+        return "Năm ban hành đi kèm số hiệu chỉ thị: hãy nêu cả số hiệu chỉ thị."
+    return None
+
+
+def _year(exc: DondocError) -> str | None:
+    text = str(exc)
+    if m := _found(r"names the year (\d+) but .+ says (\d+)", text):
+        return (
+            f"Số hiệu chỉ thị ghi năm {m[1]} nhưng năm ban hành nêu riêng là {m[2]}:"
+            " hãy ghi năm một lần."
+        )
+    if "is not a year" in text:
+        return f"Năm ban hành «{exc.value}» không hợp lệ."
+    return None
+
+
 def _control(exc: DondocError) -> str | None:
     m = _found(r"control character (U\+[0-9A-F]{4})", str(exc))
     if m is None:
@@ -153,8 +190,10 @@ def message_vi(
         said = _agency(exc)
     elif said is None and exc.field == "obligation":
         said = _obligation(exc)
-    elif said is None and exc.field == "directive" and (m := _found(r"obligation '(.+?)'", text)):
-        said = f"Mã nhiệm vụ «{m[1]}» có ở nhiều chỉ thị: hãy nêu số hiệu chỉ thị."
+    elif said is None and exc.field == "directive":
+        said = _directive(exc)
+    elif said is None and exc.field == "year":
+        said = _year(exc)
     if said is not None:
         return said
     if isinstance(exc, ConflictError) and "no submission to withdraw" in text:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
@@ -22,7 +21,6 @@ from dondoc.errors import ConflictError, InputError, NotFoundError
 from dondoc.models import (
     Agency,
     Assignment,
-    Document,
     Event,
     Notification,
     Obligation,
@@ -30,6 +28,7 @@ from dondoc.models import (
     SubmissionCreate,
     Task,
 )
+from dondoc.tracking.lookup import find_agency, find_obligation
 from dondoc.tracking.planning import task_timing
 from dondoc.tracking.submission_bounds import (
     check_line,
@@ -37,38 +36,6 @@ from dondoc.tracking.submission_bounds import (
     check_received_on,
     check_tracked_period,
 )
-
-
-def _agency(session: Session, code: str) -> Agency:
-    code = check_line(unicodedata.normalize("NFC", code.strip()), "--agency")
-    agency: Agency | None = session.execute(
-        select(Agency).where(col(Agency.code) == code)
-    ).scalar_one_or_none()
-    if agency is None:
-        raise NotFoundError(f"unknown agency code {code!r}", field="agency", value=code)
-    return agency
-
-
-def find_obligation(session: Session, code: str, directive: str | None) -> Obligation:
-    check_line(code, "--obligation")
-    if directive:
-        check_line(directive, "--directive")
-    query = select(Obligation).where(col(Obligation.code) == code)
-    if directive:
-        query = query.join(Document, col(Document.id) == col(Obligation.directive_id)).where(
-            col(Document.number) == directive
-        )
-    found: list[Obligation] = list(session.execute(query).scalars())
-    if not found:
-        where = f" for directive {directive!r}" if directive else ""
-        raise NotFoundError(f"unknown obligation {code!r}{where}", field="obligation", value=code)
-    if len(found) > 1:
-        raise InputError(
-            f"obligation {code!r} exists in several directives: name one with --directive",
-            field="directive",
-            value=None,
-        )
-    return found[0]
 
 
 def find_task(
@@ -137,7 +104,7 @@ def record_submission(
     *, session: Session, ctx: RunContext, data: SubmissionCreate, allow_future: bool = False
 ) -> Task:
     """``allow_future``: accept a received date after ctx.now's local day (rehearsals)."""
-    agency = _agency(session, data.agency)
+    agency = find_agency(session, data.agency)
     obligation = find_obligation(session, data.obligation, data.directive)
     check_received_on(session, ctx, obligation, data.received_on, allow_future=allow_future)
     task = find_task(session, ctx, agency=agency, obligation=obligation, period=data.period)
@@ -203,7 +170,7 @@ def withdraw_submission(
 ) -> Task:
     """A correction: the submission stays on record as withdrawn and the task reopens."""
     check_note(reason, "--reason")
-    found = _agency(session, agency)
+    found = find_agency(session, agency)
     ob = find_obligation(session, obligation, directive)
     task = find_task(session, ctx, agency=found, obligation=ob, period=period)
     active = (

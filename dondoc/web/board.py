@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from urllib.parse import urlencode
@@ -14,9 +15,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from dondoc.errors import DondocError
 from dondoc.models import Agency
 from dondoc.reports.board import STATUS_LABELS_VI, BoardRow, board_rows
-from dondoc.reports.board_format import render_board
+from dondoc.reports.board_format import render_board, several_directives
+from dondoc.reports.directive_ref import directive_ref, parse_directive
+from dondoc.reports.directives import resolve_directive
+from dondoc.tracking.refusals import message_vi
 from dondoc.web.board_query import filter_options, too_many
 from dondoc.web.common import TEMPLATES, fold, read_db, render
 from dondoc.web.page_cache import PageCache, data_marker
@@ -29,6 +34,9 @@ SORTS = {
     "han": "Hạn",
     "ngay-nhan": "Ngày nhận",
 }
+# ``directive`` carries its year, "24/CT-TTg/2016" (the form's choices and every link give it
+# so); a bare number is taken while only one year of it is loaded, and ``year=2016`` beside
+# it is folded into it (board_page).
 FILTERS = ("directive", "period", "status", "obligation", "group", "q", "sort")
 
 
@@ -47,11 +55,16 @@ def filtered_rows(
     request: Request, params: dict[str, str]
 ) -> tuple[list[BoardRow] | None, dict[str, object]]:
     """The rows the filters leave, sorted; None when more than ROW_CAP tasks match (the page
-    then asks for a directive and period rather than listing them all)."""
-    directive = params.get("directive") or None
+    then asks for a directive and period rather than listing them all). The directive named
+    is written back into ``params`` as its reference with the year; a DondocError names a
+    directive that is unknown or shared by several years."""
     period, obligation = params.get("period") or None, params.get("obligation") or None
     cap: int = request.app.state.row_cap
     with read_db(request) as session:
+        document = resolve_directive(session, params.get("directive"), option="directive")
+        directive = document.id if document else None
+        if document is not None:
+            params["directive"] = directive_ref(document.number, document.year)
         options = filter_options(session, directive)
         # A directive-period is read at once, at most cap + 1 rows (one round trip less on
         # the page coordinators use most); anything wider is first counted, up to the cap.
@@ -59,7 +72,7 @@ def filtered_rows(
             return None, options
         rows = board_rows(
             session=session,
-            directive=directive,
+            directive_id=directive,
             period=period,
             obligation=obligation,
             limit=cap + 1,
@@ -102,12 +115,25 @@ def counts(rows: Sequence[BoardRow]) -> list[tuple[str, str, int]]:
     return shown + ([("undated", UNDATED_LABEL, undated)] if undated else [])
 
 
+def _with_year(params: dict[str, str], year: str) -> str | None:
+    """``year=2016`` folded into ``directive``; the refusal in Vietnamese when they clash."""
+    try:
+        ref = parse_directive(params["directive"], year or None, option="directive")
+    except DondocError as exc:
+        return message_vi(exc, None, dt.date.today())
+    params["directive"] = str(ref) if ref else ""
+    return None
+
+
 def board_page(request: Request) -> Response:
     # Synchronous: Starlette runs it in its thread pool, so a page waiting on the database
     # does not hold up the event loop (every other request) meanwhile.
     params = {k: request.query_params.get(k, "").strip()[:200] for k in FILTERS}
-    if request.query_params.get("format") == "csv":
-        found, _ = filtered_rows(request, params)
+    refused = _with_year(params, request.query_params.get("year", "").strip()[:8])
+    if refused:
+        params["directive"] = ""
+    if request.query_params.get("format") == "csv" and not refused:
+        found, _ = _rows_or_refusal(request, params)
         if found is not None:
             return Response(
                 render_board(found, "csv"),
@@ -119,14 +145,30 @@ def board_page(request: Request) -> Response:
         with read_db(request) as session:
             marker = data_marker(session)
     cache: PageCache = request.app.state.page_cache
-    key = "&".join(f"{k}={params[k]}" for k in FILTERS)
-    view = cache.get_or_render(key, marker, lambda: _view_html(request, params))
+    key = "&".join(f"{k}={params[k]}" for k in FILTERS) + f"&refused={refused or ''}"
+    view = cache.get_or_render(key, marker, lambda: _view_html(request, params, refused))
     return render(request, "board.html", title="Bảng theo dõi", view_html=Markup(view))
 
 
-def _view_html(request: Request, params: dict[str, str]) -> str:
+def _rows_or_refusal(
+    request: Request, params: dict[str, str]
+) -> tuple[list[BoardRow] | None, dict[str, object] | str]:
+    """filtered_rows, or (None, the refusal in Vietnamese) for a directive that is unknown or
+    shared by several years (the page then shows every directive to choose from)."""
+    try:
+        return filtered_rows(request, params)
+    except DondocError as exc:
+        if exc.field != "directive":
+            raise
+        return None, message_vi(exc, None, dt.date.today())
+
+
+def _view_html(request: Request, params: dict[str, str], refused: str | None = None) -> str:
     """The filters, counts and tables of a view: the same for every user who asks for it."""
-    found, options = filtered_rows(request, params)
+    found, options = _rows_or_refusal(request, params)
+    if isinstance(options, str):
+        refused, params["directive"] = options, ""
+        found, options = filtered_rows(request, params)
     rows = found or []
     query = urlencode({k: v for k, v in params.items() if v} | {"format": "csv"})
     return TEMPLATES.get_template("board_view.html").render(
@@ -140,6 +182,8 @@ def _view_html(request: Request, params: dict[str, str]) -> str:
         statuses=[(s, STATUS_LABELS_VI[s]) for s in STATUS_ORDER],
         csv_url=f"/bang-theo-doi?{query}",
         lineage=any(r.inherited_from for r in rows),
+        several=several_directives(rows),
+        refused=refused,
         capped=found is None,
         row_cap=f"{request.app.state.row_cap:,}".replace(",", "."),
         narrower=_narrower(params, options),
@@ -151,14 +195,18 @@ def _narrower(params: dict[str, str], options: dict[str, object]) -> list[tuple[
     or each period of the chosen directive."""
     directive = params.get("directive")
     if not directive:
-        return [(d, f"/bang-theo-doi?{urlencode({'directive': d})}")
-                for d in _strings(options["directives"])]  # fmt: skip
+        return [(label, f"/bang-theo-doi?{urlencode({'directive': ref})}")
+                for ref, label in _pairs(options["directives"])]  # fmt: skip
     return [(f"Kỳ {p}", f"/bang-theo-doi?{urlencode({'directive': directive, 'period': p})}")
             for p in _strings(options["periods"])]  # fmt: skip
 
 
 def _strings(values: object) -> list[str]:
     return [str(v) for v in values] if isinstance(values, list) else []
+
+
+def _pairs(values: object) -> list[tuple[str, str]]:
+    return [(str(a), str(b)) for a, b in values] if isinstance(values, list) else []
 
 
 routes = [Route("/bang-theo-doi", board_page, methods=["GET"])]

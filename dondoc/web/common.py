@@ -21,6 +21,7 @@ from dondoc.context import RunContext, make_context
 from dondoc.db import engine_for, transaction
 from dondoc.engine.periods import period_label_vi
 from dondoc.reports.board import STATUS_LABELS_VI
+from dondoc.reports.board_format import row_directive
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(files("dondoc.web") / "templates")),
@@ -119,6 +120,7 @@ def dmy_time(value: dt.datetime | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
 
 
 TEMPLATES.filters["dmy"] = dmy
+TEMPLATES.filters["directive"] = row_directive  # "24/CT-TTg (2016)" for a board row
 TEMPLATES.filters["dmy_time"] = dmy_time
 TEMPLATES.filters["event_kind"] = event_kind_vi
 TEMPLATES.filters["actor"] = actor_vi

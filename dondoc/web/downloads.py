@@ -20,9 +20,11 @@ from dondoc.db import engine_for
 from dondoc.engine.deadlines import local_date
 from dondoc.engine.periods import Period, parse_period
 from dondoc.errors import DondocError
-from dondoc.models import Agency, Document, Task
+from dondoc.models import Agency, Task
+from dondoc.reports.directives import DirectiveChoice, directive_choices
 from dondoc.reports.feeds import agency_feed, directive_feed
 from dondoc.service import write_report
+from dondoc.tracking.refusals import message_vi
 from dondoc.web.common import context_of, db, render
 
 RECURRENCES: tuple[Recurrence, ...] = ("yearly", "half-yearly", "quarterly", "monthly")
@@ -86,11 +88,14 @@ def current_agencies(session: Session, today: dt.date) -> list[tuple[str, list[A
     return [(label, groups[label]) for label in order if label in groups]
 
 
-def _choices(request: Request) -> tuple[list[str], list[str], list[tuple[str, list[Agency]]]]:
+def _choices(
+    request: Request,
+) -> tuple[list[DirectiveChoice], list[str], list[tuple[str, list[Agency]]]]:
+    """The directives (each year of a number apart), the periods and the agencies to offer."""
     ctx = context_of(request)
     today = local_date(ctx.now, ctx.tz)
     with db(request) as session:
-        directives = sorted(set(session.execute(select(col(Document.number))).scalars()))
+        directives = directive_choices(session)
         periods = set(session.execute(select(col(Task.period)).distinct()).scalars())
         agencies = current_agencies(session, today)
     return directives, ordered_periods(sorted(periods - {"once"}), today), agencies
@@ -98,7 +103,10 @@ def _choices(request: Request) -> tuple[list[str], list[str], list[tuple[str, li
 
 async def downloads_page(request: Request) -> Response:
     directives, periods, agencies = _choices(request)
-    directive = request.query_params.get("directive") or (directives[0] if directives else "")
+    asked = request.query_params.get("directive", "")
+    # The reference with its year, "24/CT-TTg/2016"; a bare number of one loaded year too.
+    chosen = [d for d in directives if asked in (d.ref, d.number)]
+    directive = chosen[0] if len(chosen) == 1 else (directives[0] if directives else None)
     period = request.query_params.get("period") or (periods[0] if periods else "")
     return render(
         request,
@@ -119,13 +127,14 @@ async def synthesis_xlsx(request: Request) -> Response:
     with tempfile.TemporaryDirectory(prefix="dondoc-web-") as folder:
         out = Path(folder) / "tong-hop.xlsx"
         try:
-            write_report(settings, directive, period, out)
+            synthesis = write_report(settings, directive, period, out)
         except DondocError as exc:
+            said = message_vi(exc, None, dt.date.today()) if exc.field == "directive" else exc
             raise HTTPException(
-                404, f"Không lập được bảng tổng hợp cho {directive} kỳ {period}: {exc}"
+                404, f"Không lập được bảng tổng hợp cho {directive} kỳ {period}: {said}"
             ) from None
         body = out.read_bytes()
-    name = f"tong-hop-{_safe(directive)}-{_safe(period)}.xlsx"
+    name = f"tong-hop-{_safe(synthesis.directive_ref)}-{_safe(period)}.xlsx"  # with its year
     return Response(
         body, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}"'}
     )
@@ -144,7 +153,8 @@ async def calendar_ics(request: Request) -> Response:
             body, _ = directive_feed(engine, ctx, directive)
             name = f"lich-{_safe(directive)}.ics"
     except DondocError as exc:
-        raise HTTPException(404, str(exc)) from None
+        said = message_vi(exc, None, dt.date.today()) if exc.field == "directive" else str(exc)
+        raise HTTPException(404, said) from None
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

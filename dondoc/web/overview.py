@@ -43,11 +43,11 @@ def ordered(
     directive within; periods with dated tasks only."""
     shown = [s for s in summaries if s.total]
     acting = [s for s in shown if s.acted_on(today)]
-    acting.sort(key=lambda s: s.directive)
+    acting.sort(key=lambda s: (s.directive, s.directive_year or 0))
     acting.sort(key=lambda s: (s.first_due or today, s.period), reverse=True)
     later = sorted(
         (s for s in shown if not s.acted_on(today)),
-        key=lambda s: (s.first_due or dt.date.max, s.period, s.directive),
+        key=lambda s: (s.first_due or dt.date.max, s.period, s.directive, s.directive_year or 0),
     )
     return acting, later
 

@@ -14,6 +14,7 @@ from dondoc.engine.deadlines import days_between, local_date
 from dondoc.errors import DondocError, InputError
 from dondoc.models import SubmissionCreate
 from dondoc.reports.board import STATUS_LABELS_VI
+from dondoc.reports.directive_ref import directive_ref
 from dondoc.tracking.refusals import message_vi, parse_day
 from dondoc.web.common import context_of, current_user, db, dmy, render, require_coordinator
 from dondoc.web.task_view import TaskView, load_task
@@ -84,7 +85,7 @@ async def record(request: Request) -> Response:
                 agency=view.origin.code,
                 obligation=view.obligation.code,
                 period=view.task.period,
-                directive=view.directive.number,
+                directive=directive_ref(view.directive.number, view.directive.year),
                 document_number=values["document"].strip(),
                 received_on=received,
                 note=values["note"].strip() or None,
@@ -122,9 +123,8 @@ async def withdraw(request: Request) -> Response:
     try:
         if not reason:
             raise InputError("Hãy nêu lý do rút báo cáo.", field="reason")
-        where = TaskKey(
-            view.origin.code, view.obligation.code, view.task.period, view.directive.number
-        )
+        named = directive_ref(view.directive.number, view.directive.year)  # the year too
+        where = TaskKey(view.origin.code, view.obligation.code, view.task.period, named)
         task = await withdraw_report(
             ctx.settings, ctx, actor=user["name"], where=where, reason=reason
         )

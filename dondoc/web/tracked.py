@@ -40,7 +40,7 @@ class TaskKey:
     agency: str
     obligation: str
     period: str
-    directive: str
+    directive: str  # with its year, "24/CT-TTg/2016": a number may be loaded for two years
 
     def as_params(self) -> dict[str, str]:
         return {
