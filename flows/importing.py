@@ -22,7 +22,8 @@ from dondoc.flows.run_names import import_run_name
 from dondoc.output_files import write_output_text
 from dondoc.reading.draft import DispatchDraft
 from dondoc.reading.importing import ImportedDraft, draft_from_text, draft_name, write_draft
-from dondoc.reading.text import DispatchTextError, decode_text
+from dondoc.reading.sources import document_text
+from dondoc.reading.text import DispatchTextError
 from dondoc.registration import keep_draft
 
 _SUFFIX = ".draft.yaml"
@@ -53,7 +54,7 @@ def _dispatch_text(folder: Folder, text: str | None, path: str | None) -> tuple[
         return text or "", None
     target, data = read_confined(folder, path or "", "parameter path")
     try:
-        return decode_text(data), target
+        return document_text(data, target.name), target
     except DispatchTextError as exc:
         raise InputError(f"parameter path: {target.name}: {exc}", field="path") from None
 
