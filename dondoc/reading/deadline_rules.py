@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dondoc.config.spec import DeadlineSpec, Recurrence
 from dondoc.engine.deadlines import WorkCalendar
@@ -47,19 +47,33 @@ class DeadlineReading:
     def dated(self) -> bool:
         return self.deadline is not None
 
+    @property
+    def unread(self) -> bool:
+        """The text states a date here that could not be made a rule (a day without its
+        month, an impossible date, dates that do not repeat): it must be filled in."""
+        return self.deadline is None and self.phrase is not None and self.stated
+
+    stated: bool = False  # a date phrase was found
+
 
 def read_deadline(
-    text: str, issued_on: dt.date | None, cal: WorkCalendar | None = None
+    text: str,
+    issued_on: dt.date | None,
+    cal: WorkCalendar | None = None,
+    *,
+    recurrence: Recurrence | None = None,
 ) -> DeadlineReading:
-    """The recurrence and deadline one task sentence states (see module doc)."""
+    """The recurrence and deadline one task sentence states (see module doc). ``recurrence``:
+    known from elsewhere ("báo cáo 9 tháng" beside "báo cáo năm" is a yearly report)."""
     low = lowered(text)
     recurrences = recurrence_hits(low)
     hits = date_hits(low)
     if hits:
-        return _from_dates(text, hits, recurrences, issued_on)
+        reading = _from_dates(text, hits, recurrences, issued_on, recurrence)
+        return replace(reading, stated=True)
     days = days_hits(low)
     if days:
-        return _from_days(text, days[0], issued_on, cal or WorkCalendar())
+        return replace(_from_days(text, days[0], issued_on, cal or WorkCalendar()), stated=True)
     if recurrences:
         return _undated(text, recurrences)
     for word in no_date_hits(low):
@@ -85,13 +99,17 @@ def _rule(hit: DateHit, **fields: object) -> tuple[DeadlineSpec, list[str]]:
 
 
 def _from_dates(
-    text: str, hits: list[DateHit], recurrences: list[WordHit], issued_on: dt.date | None
+    text: str,
+    hits: list[DateHit],
+    recurrences: list[WordHit],
+    issued_on: dt.date | None,
+    known: Recurrence | None = None,
 ) -> DeadlineReading:
     # A marked date ("trước ngày", "chậm nhất") beats "trong quý ..." wherever it stands.
     hit = next((h for h in hits if h.kind != "within"), hits[0])
     outside = [w for w in recurrences if not hit.start <= w.start < hit.end]
     words = {w.value for w in outside}
-    said: Recurrence | None = next(
+    said: Recurrence | None = known or next(
         (_RECURRENCE_NAMES[w.value] for w in outside if w.value in _RECURRENCE_NAMES), None
     )
     if hit.more and said not in _PERIOD_MONTHS:
@@ -102,7 +120,7 @@ def _from_dates(
     if len(hits) > 1:
         others = "; ".join(f"'{_quote(text, h)}'" for h in hits if h is not hit)
         notes.append(f"more dates in this task ({others}): '{_quote(text, hit)}' is used")
-    if len(words - {"unknown"}) > 1:
+    if len(words - {"unknown"}) > 1 and known is None:
         notes.append(f"several recurrences named ({', '.join(sorted(words))})")
     try:
         recurrence, deadline, more_notes = _dated_rule(hit, said, issued_on)

@@ -126,7 +126,8 @@ def parse_dispatch(
     review.add(f"{role}.unit", *unit.notes)
     directive = _directive(target, text, review) if target and structural else None
     parties: Parties = read_parties(blocks, index, who.value, review)
-    work = read_obligations(blocks.body, header.issued_on, today, calendar, review)
+    work = read_obligations(blocks.body, header.issued_on, today, calendar, review,
+                            index=index, addressees=parties.addressees)  # fmt: skip
     return DispatchDraft(
         document=document,
         directive=directive,

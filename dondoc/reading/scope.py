@@ -1,0 +1,83 @@
+"""Who must act on one task: the agency or group a numbered item names at its start ("3. Bộ
+Khoa học và Công nghệ chủ trì ...", "2. Giao Bộ Công an ...", "4. Ủy ban nhân dân các tỉnh,
+thành phố ...:", "Các Bộ, ngành: a) ..."), matched with the agency list (`AgencyIndex`). None
+when the task names nobody or everybody the directive addresses. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dondoc.reading.agencies import AgencyIndex, ordered
+
+_OPENING = re.compile(r"^(?:[-+•*]\s*)?(?:giao(?: cho)?|đề nghị|yêu cầu|phân công)\s+", re.I)
+# Where the name ends: the verb that follows it (lower case: "Ban Chỉ đạo" is a name).
+_VERB = re.compile(
+    r"\s(?:chủ trì|chỉ đạo|có trách nhiệm|chịu trách nhiệm|phối hợp|khẩn trương|tổ chức"
+    r"|thực hiện|triển khai|rà soát|xây dựng|nghiên cứu|hướng dẫn|ban hành|báo cáo|tăng cường"
+    r"|kiểm tra|đẩy mạnh|tiếp tục|hoàn thành|tập trung|căn cứ|theo dõi|đôn đốc|quán triệt|bố trí"
+    r"|cân đối|sửa đổi|trình|gửi|lập|đề xuất|quản lý|thường xuyên|nghiêm túc|bảo đảm|đảm bảo"
+    r"|nâng cao|giao|cung cấp|tổng hợp|định kỳ|h[ằà]ng (?:năm|quý|tháng)|khẩn|chủ động|ưu tiên"
+    r"|xác định|cập nhật|công bố|thanh tra|phổ biến|tuyên truyền|hoàn thiện|nắm|được|là|cần"
+    r"|phải|sớm|trong|theo|để|về|với|(?P<speaks>đề nghị|yêu cầu|trân trọng|xin|kính))\b"
+)
+# A name starts with a capital ("Ban Chỉ đạo", not "Ban hành"), or "các Bộ" after "Giao".
+_NAME_START = re.compile(
+    r"^(?:[Cc]ác\s+)?(?:Bộ|bộ|Ủy ban|Uỷ ban|ủy ban|UBND|Sở|sở|Ngân hàng|Văn phòng|Cục|Tổng cục"
+    r"|(?:Ban|Thanh tra|Kiểm toán|Hội đồng|Viện|Đài|Bảo hiểm|Tập đoàn|Tổng công ty)\s+[A-ZĐÂ]"
+    r"|Cơ quan|cơ quan|[Đđ]ịa phương|ngành)"
+)
+_MAX_NAME = 160
+
+
+@dataclass(frozen=True)
+class Scope:
+    names: tuple[str, ...] | None  # groups and codes; None: every addressee
+    notes: tuple[str, ...] = ()
+
+
+def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> Scope:
+    """``words``: the item's own text (its lead for a lettered point or bullet)."""
+    who = _subject(words)
+    if who is None:
+        return Scope(None)
+    m = index.match(who)
+    named = ordered([*m.groups, *m.codes])
+    everyone = _members(index, addressees)
+    if not named and len(everyone) == 1:
+        return Scope(None)  # one addressee: whoever the task names works for it
+    if not named:
+        return Scope(None, (f"'{who}' may name who must act but matches no agency: check",))
+    covers = _members(index, named)
+    notes = list(m.notes)
+    if m.unmatched:
+        notes.append(f"'{who}' read as {', '.join(named)}: check who must act")
+    if everyone and covers >= everyone:
+        return Scope(None, tuple(notes))
+    if everyone and not covers <= everyone:
+        outside = ", ".join(sorted(covers - everyone)[:8])
+        notes.append(
+            f"'{who}' names agencies the directive does not address ({outside}): add them to "
+            "'addressees', or change this obligation's addressees"
+        )
+    return Scope(named, tuple(notes))
+
+
+def _members(index: AgencyIndex, names: tuple[str, ...]) -> set[str]:
+    return set().union(*(index.members(n) for n in names)) if names else set()
+
+
+def _subject(words: str) -> str | None:
+    text = _OPENING.sub("", words.strip())
+    if not _NAME_START.match(text):
+        return None
+    head = text[:_MAX_NAME]
+    colon = head.find(":")
+    if colon > 0:
+        head = head[:colon]
+    if verb := _VERB.search(head):
+        if verb["speaks"]:  # "Bộ Xây dựng đề nghị ...": the issuer speaking, not acting
+            return None
+        head = head[: verb.start()]
+    head = head.strip(" ,;.")
+    return head or None

@@ -1,0 +1,185 @@
+"""Where the tasks of a dispatch's body are: numbered items ("1.", "2)"), articles ("Điều 2."),
+their lettered points ("a)") and dash bullets ("- ", "+ ", "•"), the paragraphs that ask
+something when nothing is numbered, and the paragraphs after the list (a deadline in its own
+paragraph belongs to the tasks above it: `work` attaches it). Headings ("III. TỔ CHỨC THỰC
+HIỆN", "Tổ chức thực hiện"), intro lines ("... lưu ý:", "... như sau:"), approval articles
+("Điều 1. Phê duyệt ...") and articles on entry into force are not tasks. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dondoc.reading.deadline_phrases import date_hits, lowered
+from dondoc.reading.text import is_upper_line, squash
+
+_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.)]\s+(?P<text>\S.*)$")
+_ARTICLE = re.compile(r"^Điều\s+(?P<n>\d{1,2})\s*[.:]\s*(?P<text>.*)$")
+_LETTER = re.compile(
+    r"^(?P<n>[a-zđ])\s*\)\s+(?P<text>\S.*)$|^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?P<t>\S.*)$"
+)
+_BULLET = re.compile(r"^[-+•*▪●◦·—‐]\s*(?P<text>\S.*)$")
+_SECTION = re.compile(r"^(?P<n>[IVX]{1,4})\s*[.)]\s+\S")
+_HEADING = re.compile(
+    r"^(?:tổ chức thực hiện|nhiệm vụ(?:,? (?:và )?giải pháp)?(?: chủ yếu)?|mục đích(?:,? yêu cầu)?"
+    r"|giải pháp|kinh phí(?: thực hiện)?|chế độ báo cáo|nơi nhận|phân công nhiệm vụ"
+    r"|trách nhiệm của các (?:cơ quan|bộ)[^.:]{0,40}|quan điểm|mục tiêu)\s*[:.]?$",
+    re.I,
+)
+_NOT_AN_ARTICLE_TASK = re.compile(
+    r"có hiệu lực|chịu trách nhiệm thi hành|thi hành (?:quyết định|chỉ thị|thông tư) này"
+    r"|^(?:phê duyệt|ban hành kèm theo|ban hành)\b|^bãi bỏ\b",
+    re.I,
+)
+_REQUEST = re.compile(
+    r"(?<!theo )(?<!xét )\b(?:đề nghị|yêu cầu|giao)\b|xin gửi|có ý kiến|góp ý|cho ý kiến", re.I
+)
+_REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
+_CONTENT_INTRO = re.compile(
+    r"(?:nội dung|gồm|bao gồm|biểu mẫu|đề cương|phụ lục)[^.;]{0,40}:$", re.I
+)
+
+
+@dataclass(frozen=True)
+class TaskText:
+    label: str  # "1", "2.b", "Điều 3", "1.-2" (a dash bullet), "¶2" (a paragraph)
+    text: str
+    lead: str | None = None  # the numbered item's own words when the task is one of its points
+
+
+@dataclass(frozen=True)
+class Segments:
+    tasks: tuple[TaskText, ...]
+    numbered: bool  # the tasks are numbered items or bullets, not paragraphs picked out
+    after: tuple[TaskText, ...]  # paragraphs after the list that state a date or a report
+
+
+@dataclass
+class _Item:
+    label: str
+    lines: list[str]
+    subs: list[_Item] = field(default_factory=list)
+    bullets: int = 0
+
+    @property
+    def text(self) -> str:
+        return squash(" ".join(self.lines))
+
+
+def dated(text: str) -> bool:
+    return bool(date_hits(lowered(text)))
+
+
+def is_heading(line: str) -> bool:
+    return bool(_SECTION.match(line)) or is_upper_line(line) or bool(_HEADING.match(line))
+
+
+def split_tasks(body: list[str]) -> Segments:
+    items, loose, after = _read_items([squash(line) for line in body if line.strip()])
+    tasks = [t for item in items for t in _tasks_of(item)]
+    if tasks:
+        # "Đề nghị ... báo cáo trước ngày D các nội dung sau:" states the list's deadline.
+        intro = [t for t in loose[-1:] if not t.label.startswith("•") and dated(t.text)]
+        return Segments(tuple(tasks), True, tuple(_worth_reading(intro + after)))
+    bullets = [t for t in loose if t.label.startswith("•")]
+    asking = [t for t in loose if not t.label.startswith("•") and _asks(t.text)]
+    if bullets:
+        return Segments(tuple(bullets + [t for t in asking if dated(t.text)]), True, ())
+    return Segments(tuple(asking), False, ())
+
+
+def _asks(text: str) -> bool:
+    return bool(_REQUEST.search(text)) or (dated(text) and bool(_REPORTING.search(text)))
+
+
+def _worth_reading(paragraphs: list[TaskText]) -> list[TaskText]:
+    return [p for p in paragraphs if dated(p.text) or re.search(r"báo cáo", p.text, re.I)]
+
+
+def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[TaskText]]:
+    """Numbered items with their points; loose paragraphs and bullets (before any item, with
+    the paragraph they follow as lead); paragraphs after an item's last sentence."""
+    items: list[_Item] = []
+    loose: list[TaskText] = []
+    after: list[str] = []
+    section, closed, lead, fresh = "", False, None, False
+    for line in lines:
+        if m := _SECTION.match(line):
+            _settle(items, after)
+            section, closed, fresh = m["n"], True, True
+            continue
+        if is_heading(line):
+            continue
+        if m := _ITEM.match(line) or _ARTICLE.match(line):
+            label = f"Điều {m['n']}" if line.startswith("Điều") else m["n"]
+            if fresh:  # a section's own opening words, not a task of the section above
+                after.clear()
+            _settle(items, after)
+            fresh = False
+            items.append(_Item(f"{section}.{label}" if section else label, [m["text"]]))
+            closed = False
+        elif (m := _LETTER.match(line)) and items and not closed:
+            sub = _Item(f"{items[-1].label}.{m['n'] or m['m']}", [m["text"] or m["t"]])
+            items[-1].subs.append(sub)
+        elif (m := _BULLET.match(line)) and items and not closed:
+            _bullet(items[-1], m["text"])
+        elif m := _BULLET.match(line):
+            loose.append(TaskText(f"•{len(loose) + 1}", squash(m["text"]), lead))
+        elif items and not closed:
+            target = items[-1].subs[-1] if items[-1].subs else items[-1]
+            closed = target.lines[-1].rstrip().endswith((".", ";")) and line[:1].isupper()
+            (after if closed else target.lines).append(line)
+        elif items:
+            after.append(line)
+        else:
+            loose.append(TaskText(f"¶{len(loose) + 1}", line))
+            lead = line if line.endswith(":") else None
+    return items, loose, [TaskText(f"¶{i}", p) for i, p in enumerate(after, 1)]
+
+
+def _bullet(item: _Item, text: str) -> None:
+    """A dash under a lettered point is part of the point; under an item that lists the
+    contents of a report ("... gồm các nội dung sau:") it is part of the item; else a task."""
+    last = item.subs[-1] if item.subs else None
+    if last is not None and not last.label.split(".")[-1].startswith("-"):
+        last.lines.append(f"- {text}")
+        return
+    if not item.subs and _CONTENT_INTRO.search(item.text) and not dated(text):
+        item.lines.append(f"- {text}")
+        return
+    item.bullets += 1
+    item.subs.append(_Item(f"{item.label}.-{item.bullets}", [text]))
+
+
+def _settle(items: list[_Item], after: list[str]) -> None:
+    """Paragraphs between two items belong to the item above: a paragraph that asks
+    something becomes one of its points, the rest is context."""
+    if not items:
+        after.clear()
+        return
+    for i, paragraph in enumerate(after, 1):
+        if _asks(paragraph) or dated(paragraph):
+            items[-1].subs.append(_Item(f"{items[-1].label}.¶{i}", [paragraph]))
+    after.clear()
+
+
+def _tasks_of(item: _Item) -> list[TaskText]:
+    lead = item.text
+    article = item.label.split(".")[-1].startswith("Điều")
+    if article and _NOT_AN_ARTICLE_TASK.search(lead) and not item.subs:
+        return []
+    subs = [s for s in item.subs if s.text and not is_heading(s.text)]
+    own = [TaskText(item.label, lead)] if not lead.endswith(":") and not is_heading(lead) else []
+    if subs and all(".¶" in s.label for s in subs):
+        return own + [TaskText(s.label, s.text, lead) for s in subs]
+    if not subs:
+        return [] if not lead or _only_intro(lead) else own
+    if _CONTENT_INTRO.search(lead) and dated(lead) and not any(dated(s.text) for s in subs):
+        contents = "; ".join(s.text for s in subs)
+        return [TaskText(item.label, f"{lead} {contents}")]
+    return [TaskText(s.label, s.text, lead) for s in subs]
+
+
+def _only_intro(text: str) -> bool:
+    """ "Trong quá trình thực hiện, đề nghị lưu ý:" with nothing under it."""
+    return text.endswith(":") and not dated(text)
