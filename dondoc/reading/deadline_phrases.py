@@ -49,7 +49,7 @@ _PATTERNS: tuple[tuple[HitKind, re.Pattern[str]], ...] = (
     ),
     (
         "bare_day",
-        re.compile(_MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/.\-]|\s+tháng)"),
+        re.compile(_MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/\-]|\.\d|\s+tháng)"),
     ),
 )
 _MORE_DATES = re.compile(r"\s*(?:,|;|và)\s*(?:ngày\s+)?(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})")

@@ -63,6 +63,11 @@ class _Item:
 
     @property
     def text(self) -> str:
+        """The item's words; a first line without a full stop is its heading ("Điều 1. Báo
+        cáo năm" / "Ủy ban nhân dân ... báo cáo ..."), written "heading: rest"."""
+        first, *rest = self.lines
+        if rest and len(first) <= 80 and not first.rstrip().endswith((".", ";", ":", ",")):
+            return squash(f"{first}: {' '.join(rest)}")
         return squash(" ".join(self.lines))
 
 
@@ -75,7 +80,7 @@ def is_heading(line: str) -> bool:
 
 
 def split_tasks(body: list[str]) -> Segments:
-    items, loose, after = _read_items([squash(line) for line in body if line.strip()])
+    items, loose, after = _read_items(_unwrapped(body))
     tasks = [t for item in items for t in _tasks_of(item)]
     if tasks:
         # "Đề nghị ... báo cáo trước ngày D các nội dung sau:" states the list's deadline.
@@ -86,6 +91,20 @@ def split_tasks(body: list[str]) -> Segments:
     if bullets:
         return Segments(tuple(bullets + [t for t in asking if dated(t.text)]), True, ())
     return Segments(tuple(asking), False, ())
+
+
+def _unwrapped(body: list[str]) -> list[str]:
+    """Lines rejoined where a sentence wraps: a line that starts in lower case (a paragraph,
+    an item or a bullet starts with a capital, a number or a dash) carries on the one above."""
+    out: list[str] = []
+    for line in (squash(b) for b in body):
+        if not line:
+            continue
+        if out and line[:1].islower() and not _LETTER.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _asks(text: str) -> bool:
@@ -124,7 +143,8 @@ def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[Tas
         elif (m := _BULLET.match(line)) and items and not closed:
             _bullet(items[-1], m["text"])
         elif m := _BULLET.match(line):
-            loose.append(TaskText(f"•{len(loose) + 1}", squash(m["text"]), lead))
+            count = sum(t.label.startswith("•") for t in loose) + 1
+            loose.append(TaskText(f"•{count}", squash(m["text"]), lead))
         elif items and not closed:
             target = items[-1].subs[-1] if items[-1].subs else items[-1]
             closed = target.lines[-1].rstrip().endswith((".", ";")) and line[:1].isupper()

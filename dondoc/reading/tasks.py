@@ -124,11 +124,14 @@ def _clause(text: str) -> str:
 
 def _title(text: str) -> str:
     clause = re.sub(r"^[-+•*]\s*", "", _clause(text))
+    clause = re.sub(r"\s+gửi$", "", clause)
     return clause[:1].upper() + clause[1:]
 
 
 _ADDRESS = re.compile(r"theo địa chỉ\s*:?\s*(?P<a>.+?)(?:\s+để\s|;|\.\s|\.?$)")
-_SEND_TO = re.compile(r"gửi về\s+(?P<a>.+?)(?=\s+(?:trước|chậm nhất|để|trong|qua)\b|[,.;]|$)")
+_SEND_TO = re.compile(
+    r"gửi về\s+(?P<a>(?:\([^)]*\)|[^(])+?)(?=\s+(?:trước|chậm nhất|để|trong|qua)\b|[,.;]|$)"
+)
 _EMAIL = re.compile(r"[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)+")
 _MASK = re.compile(r"\x00(\d+)\x00")
 
@@ -142,6 +145,7 @@ def report_addresses(texts: list[str]) -> list[str]:
     emails = list(dict.fromkeys(m.group() for m in _EMAIL.finditer(text)))
     masked = _EMAIL.sub(lambda m: f"\x00{emails.index(m.group())}\x00", text)
     found = [_unmask(m["a"], emails) for m in _ADDRESS.finditer(masked)]
+    found = [a for a in found if a not in emails]  # "theo địa chỉ thư điện tử: ..."
     found = found or [_unmask(m["a"], emails) for m in _SEND_TO.finditer(masked)]
     out = list(dict.fromkeys(a for a in found if a))
     named = [e for e in emails if not any(e in a for a in out)]
@@ -151,5 +155,7 @@ def report_addresses(texts: list[str]) -> list[str]:
 
 
 def _unmask(address: str, emails: list[str]) -> str:
-    address = re.sub(r"\s*\b(?:thư điện tử|e-?mail|hộp thư)\b\s*:?\s*$", "", address.strip(" ,"))
+    address = re.sub(r"(?:^|\s*\b)(?:(?:địa chỉ )?thư điện tử|e-?mail|hộp thư)\b\s*:?\s*$", "",
+                     address.strip(" ,"))  # fmt: skip
+    address = re.sub(r"^(?:địa chỉ )?(?:thư điện tử|e-?mail)\s*:?\s*", "", address)
     return _MASK.sub(lambda m: emails[int(m[1])], address).strip(" ,:")
