@@ -128,7 +128,9 @@ def _title(text: str) -> str:
     return clause[:1].upper() + clause[1:]
 
 
-_ADDRESS = re.compile(r"theo địa chỉ\s*:?\s*(?P<a>.+?)(?:\s+để\s|;|\.\s|\.?$)")
+_ADDRESS = re.compile(
+    r"theo địa chỉ\s*:?\s*(?P<a>.+?)(?:\s+(?:để|trước|chậm nhất|trong)\s|;|\.\s|\.?$)"
+)
 _SEND_TO = re.compile(
     r"gửi về\s+(?P<a>(?:\([^)]*\)|[^(])+?)(?=\s+(?:trước|chậm nhất|để|trong|qua)\b|[,.;]|$)"
 )
