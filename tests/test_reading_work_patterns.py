@@ -216,3 +216,30 @@ def test_adverbs_and_data_periods_are_not_deadlines(
 )  # fmt: skip
 def test_report_to_keeps_the_email_address_whole(lines: list[str], address: str) -> None:
     assert report_addresses(lines)[0] == address
+
+
+MEASURE = PATTERNS / "measure"
+
+
+def test_stated_deadlines_are_read_right(
+    agencies: list[AgencyRecord], calendar: WorkCalendar
+) -> None:
+    stated: dict[str, list[Any]] = yaml.safe_load(
+        (MEASURE / "deadlines.yaml").read_text(encoding="utf-8")
+    )
+    assert len(stated) >= 8 and {p.name for p in MEASURE.glob("*.txt")} == set(stated)
+    right = total = 0
+    for name, deadlines in stated.items():
+        text = decode_text((MEASURE / name).read_bytes())
+        draft = parse_dispatch(text, agencies, today=TODAY, calendar=calendar)
+        read = [(o.recurrence, _dump(o.deadline)) for o in draft.obligations]
+        for recurrence, rule in deadlines:
+            total += 1
+            if (recurrence, rule) in read:
+                right += 1
+                read.remove((recurrence, rule))
+        flagged = {p.where for p in draft.review}
+        for i, ob in enumerate(draft.obligations):  # a dated value nobody stated is flagged
+            if (ob.recurrence, _dump(ob.deadline)) in read and ob.deadline is not None:
+                assert f"obligations[{i}].deadline" in flagged, (name, i)
+    assert right / total >= 0.9, f"{right} of {total} stated deadlines read right"

@@ -92,8 +92,10 @@ _TO = _DM.format(d="d2", m="m2", sep=_SEP, year=_Y)
 # deadline. "số liệu tính từ ngày 16/12 năm trước đến ngày 15/3", "chốt số liệu ngày 25".
 _WINDOW = re.compile(
     r"(?:kể\s+)?từ\s+" + _FROM + r"(?P<prev>\s+(?:của\s+)?năm\s+trước(?:\s+liền kề)?)?"
+    r"(?:\s+(?:của\s+)?(?:tháng|quý|kỳ)\s+(?:trước|đầu)[^,;.]{0,30}?)?"
     r"\s*,?\s*(?:đến|tới)\s+(?:hết\s+)?"
     + _TO
+    + r"(?P<qend>\s+(?:của\s+)?tháng\s+cuối\s+(?:của\s+)?(?:mỗi\s+)?quý)?"
     + r"(?:\s+(?:của\s+)?(?:năm|kỳ|quý|tháng)\s+(?:báo cáo|nay|hiện tại))?"
 )
 _CUTOFF = re.compile(
@@ -241,7 +243,8 @@ def data_periods(low: str) -> list[DataPeriod]:
     for m in _WINDOW.finditer(low):
         data = bool(_DATA_WORDS.search(low[max(0, m.start() - 60) : m.start()]))
         first = (int(m["d1"]), _month(m["m1"]), bool(m["prev"]))
-        out.append(DataPeriod(m.start(), m.end(), (int(m["d2"]), _month(m["m2"])), first, data))
+        last = (int(m["d2"]), 3 if m["qend"] else _month(m["m2"]))  # month 3 of the quarter
+        out.append(DataPeriod(m.start(), m.end(), last, first, data))
     for m in _CUTOFF.finditer(low):
         if not any(p.at <= m.start() < p.end for p in out):
             out.append(DataPeriod(m.start(), m.end(), (int(m["d2"]), _month(m["m2"])), None, True))

@@ -34,6 +34,8 @@ _NOT_AN_ARTICLE_TASK = re.compile(
 _REQUEST = re.compile(
     r"(?<!theo )(?<!xét )\b(?:đề nghị|yêu cầu|giao)\b|xin gửi|có ý kiến|góp ý|cho ý kiến", re.I
 )
+_PAST = re.compile(r"\bđã\b|^Ngày \d", re.I)
+_ACTION = re.compile(r"báo cáo|kế hoạch|đề án|ban hành|kiểm tra|thanh tra|có ý kiến", re.I)
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
 _CONTENT_INTRO = re.compile(
     r"(?:nội dung|gồm|bao gồm|biểu mẫu|đề cương|phụ lục)[^.;]{0,40}:$", re.I
@@ -82,12 +84,20 @@ def is_heading(line: str) -> bool:
 def split_tasks(body: list[str]) -> Segments:
     items, loose, after = _read_items(_unwrapped(body))
     tasks = [t for item in items for t in _tasks_of(item)]
+    intro = loose[-1] if loose and not loose[-1].label.startswith("•") else None
+    # "Đề nghị ... báo cáo trước ngày D, gồm các nội dung sau: 1. ... 2. ...": contents
+    contents = not any(dated(t.text) or _ACTION.search(t.text) for t in tasks)
+    if intro and tasks and contents and _CONTENT_INTRO.search(intro.text) and dated(intro.text):
+        listed = "; ".join(t.text for t in tasks)
+        return Segments((TaskText(intro.label, f"{intro.text} {listed}"),), True, ())
     if tasks:
         # "Đề nghị ... báo cáo trước ngày D các nội dung sau:" states the list's deadline.
         intro = [t for t in loose[-1:] if not t.label.startswith("•") and dated(t.text)]
         return Segments(tuple(tasks), True, tuple(_worth_reading(intro + after)))
     bullets = [t for t in loose if t.label.startswith("•")]
     asking = [t for t in loose if not t.label.startswith("•") and _asks(t.text)]
+    if any(dated(t.text) for t in asking):  # "Ngày 15/10, Bộ đã có Công văn ... đề nghị": past
+        asking = [t for t in asking if dated(t.text) or not _PAST.search(t.text)]
     if bullets:
         return Segments(tuple(bullets + [t for t in asking if dated(t.text)]), True, ())
     return Segments(tuple(asking), False, ())

@@ -22,7 +22,7 @@ _MAKES_PLAN = re.compile(r"xây dựng|ban hành|lập|trình|phê duyệt|hoàn
 _THEN_REPORT = re.compile(r"(?:kiểm tra|thanh tra)\s*(?:,|và)\s*báo cáo\s+")
 _TITLE_END = re.compile(
     r",\s*gửi\b|\sgửi về\b|\s(?:trước|chậm nhất|hạn chót|trong thời hạn|trong (?:quý|tháng))\b"
-    r"|;|\.\s|\.$"
+    r"|;|:\s|\.\s|\.$"
     r"|\stheo (?:các|địa chỉ)\b|\s\(sau đây"
 )
 # "báo cáo 6 tháng", "báo cáo định kỳ năm", "báo cáo quý": the report a period names.
