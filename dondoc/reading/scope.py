@@ -69,8 +69,8 @@ def _members(index: AgencyIndex, names: tuple[str, ...]) -> set[str]:
 
 def _subject(words: str) -> str | None:
     text = _OPENING.sub("", words.strip())
-    heading, colon, rest = text.partition(": ")
-    if not _NAME_START.match(text) and colon and len(heading) <= 80:
+    heading, said, rest = text.partition(": ")
+    if not _NAME_START.match(text) and said and len(heading) <= 80:
         text = _OPENING.sub("", rest)  # "Báo cáo năm: Ủy ban nhân dân các tỉnh ... báo cáo"
     if not _NAME_START.match(text):
         return None

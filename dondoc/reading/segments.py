@@ -92,8 +92,8 @@ def split_tasks(body: list[str]) -> Segments:
         return Segments((TaskText(intro.label, f"{intro.text} {listed}"),), True, ())
     if tasks:
         # "Đề nghị ... báo cáo trước ngày D các nội dung sau:" states the list's deadline.
-        intro = [t for t in loose[-1:] if not t.label.startswith("•") and dated(t.text)]
-        return Segments(tuple(tasks), True, tuple(_worth_reading(intro + after)))
+        stating = [intro] if intro and dated(intro.text) else []
+        return Segments(tuple(tasks), True, tuple(_worth_reading(stating + after)))
     bullets = [t for t in loose if t.label.startswith("•")]
     asking = [t for t in loose if not t.label.startswith("•") and _asks(t.text)]
     if any(dated(t.text) for t in asking):  # "Ngày 15/10, Bộ đã có Công văn ... đề nghị": past
