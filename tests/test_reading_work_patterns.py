@@ -22,7 +22,7 @@ from dondoc.config.spec_loader import AgencyRecord, SpecError, load_spec_file
 from dondoc.config.successions import load_directory
 from dondoc.engine.deadlines import WorkCalendar, work_calendar
 from dondoc.reading.deadline_rules import read_deadline
-from dondoc.reading.draft import DispatchDraft, parse_dispatch
+from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
 from dondoc.reading.draft_yaml import render_draft
 from dondoc.reading.tasks import report_addresses
 from dondoc.reading.text import decode_text
@@ -110,9 +110,11 @@ def test_pattern_draft_loads_or_is_refused_at_the_unread_deadline(
     name: str, agencies: list[AgencyRecord], calendar: WorkCalendar, tmp_path: Path
 ) -> None:
     want, draft = EXPECTED[name], _draft(name, agencies, calendar)
-    # Headers are another pattern's (an uppercase trích yếu, #15 pattern 5): filled in here.
-    document = replace(draft.document, subject=draft.document.subject or "Trích yếu")
-    draft = replace(draft, document=document)
+    # Headers are other patterns' (an uppercase trích yếu, #15 pattern 5; the subject of a
+    # directive a công văn implements): filled in here, as a reviewer would.
+    draft = replace(draft, document=_filled(draft.document))
+    if draft.directive is not None:
+        draft = replace(draft, directive=_filled(draft.directive))
     path = tmp_path / "draft.yaml"
     path.write_text(render_draft(draft, source_name=name, source_file=None), encoding="utf-8")
     unread = [i for i, o in enumerate(want["obligations"]) if o["deadline"] == "unread"]
@@ -126,6 +128,11 @@ def test_pattern_draft_loads_or_is_refused_at_the_unread_deadline(
     loaded = [(o.code, o.deadline, o.cutoff, o.addressees) for o in spec.obligations]
     drafted = [(o.code, o.deadline, o.cutoff, o.addressees) for o in draft.obligations]
     assert loaded == drafted
+
+
+def _filled(doc: DocumentDraft) -> DocumentDraft:
+    return replace(doc, subject=doc.subject or "Trích yếu", issuer=doc.issuer or "Cơ quan",
+                   issued_on=doc.issued_on or dt.date(2025, 1, 2))  # fmt: skip
 
 
 def test_dondoc_load_refuses_a_draft_whose_stated_deadline_was_not_read(workdir: Path) -> None:

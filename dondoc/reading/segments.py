@@ -34,6 +34,11 @@ _NOT_AN_ARTICLE_TASK = re.compile(
 _REQUEST = re.compile(
     r"(?<!theo )(?<!xét )\b(?:đề nghị|yêu cầu|giao)\b|xin gửi|có ý kiến|góp ý|cho ý kiến", re.I
 )
+_TIME_LIMIT = re.compile(
+    r"^(?:thời hạn|hạn chót|hạn hoàn thành|thời gian (?:hoàn thành|thực hiện|nộp|gửi)"
+    r"|hoàn thành (?:trước|trong|chậm nhất))\b",
+    re.I,
+)
 _PAST = re.compile(r"\bđã\b|^Ngày \d", re.I)
 _ACTION = re.compile(r"báo cáo|kế hoạch|đề án|ban hành|kiểm tra|thanh tra|có ý kiến", re.I)
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
@@ -155,9 +160,10 @@ def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[Tas
         elif m := _BULLET.match(line):
             count = sum(t.label.startswith("•") for t in loose) + 1
             loose.append(TaskText(f"•{count}", squash(m["text"]), lead))
-        elif items and not closed:
+        elif items and (not closed or _TIME_LIMIT.match(line)) and not after:
             target = items[-1].subs[-1] if items[-1].subs else items[-1]
-            closed = target.lines[-1].rstrip().endswith((".", ";")) and line[:1].isupper()
+            ended = target.lines[-1].rstrip().endswith((".", ";")) and line[:1].isupper()
+            closed = ended and not _TIME_LIMIT.match(line)  # "Thời hạn: ..." is the item's
             (after if closed else target.lines).append(line)
         elif items:
             after.append(line)
@@ -196,7 +202,7 @@ def _settle(items: list[_Item], after: list[str]) -> None:
 def _tasks_of(item: _Item) -> list[TaskText]:
     lead = item.text
     article = item.label.split(".")[-1].startswith("Điều")
-    if article and _NOT_AN_ARTICLE_TASK.search(lead) and not item.subs:
+    if article and not item.subs and (_NOT_AN_ARTICLE_TASK.search(lead) or _titled(lead)):
         return []
     subs = [s for s in item.subs if s.text and not is_heading(s.text)]
     own = [TaskText(item.label, lead)] if not lead.endswith(":") and not is_heading(lead) else []
@@ -208,6 +214,11 @@ def _tasks_of(item: _Item) -> list[TaskText]:
         contents = "; ".join(s.text for s in subs)
         return [TaskText(item.label, f"{lead} {contents}")]
     return [TaskText(s.label, s.text, lead) for s in subs]
+
+
+def _titled(text: str) -> bool:
+    """ "Điều 4. Trách nhiệm thi hành": an article's title alone."""
+    return len(text) <= 60 and not text.endswith((".", ";", ":")) and not dated(text)
 
 
 def _only_intro(text: str) -> bool:

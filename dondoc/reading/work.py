@@ -74,6 +74,7 @@ def read_obligations(
         review.add("obligations", "no numbered tasks: read from paragraphs that ask something")
     found = _readings(list(segments.tasks), issued_on, cal)
     found = after_list(found, list(segments.after), issued_on, cal, _reading_of)
+    found = [f for i, f in enumerate(found) if not _said_again(f, found[:i])]
     if not found:
         review.add("obligations", "no task found in the body: write the obligations by hand")
     strays = stray_report_dates(list(body), found)
@@ -87,6 +88,19 @@ def read_obligations(
             review.add(f"obligations[{i}].deadline", *strays, sentence=ob.source)
         out.append(replace(ob, first_period=_first_period(ob, issued_on, today, review, i)))
     return Work(tuple(out), _report_to(list(body), review))
+
+
+def _said_again(f: Found, before: list[Found]) -> bool:
+    """A paragraph under an item that repeats a report's date stated above it."""
+    return (
+        ".¶" in f.task.label
+        and f.reading.dated
+        and any(
+            (b.asked.kind, b.reading.recurrence, b.reading.deadline)
+            == (f.asked.kind, f.reading.recurrence, f.reading.deadline)
+            for b in before
+        )
+    )
 
 
 def _reading_of(

@@ -67,12 +67,21 @@ def after_list(
             if reports and reading.stated and targets:
                 for j in targets:
                     out[j] = _attach(out[j], para, issued_on, cal, reading_of, len(targets))
+            elif _repeats(reading, out):
+                continue  # "Báo cáo gửi về Bộ trước ngày 10/12 hằng năm" said again below
             elif reading.stated or (reports and not any(f.asked.kind == "report" for f in out)):
                 if reading.recurrence == "once" and not reading.stated:
                     continue  # "Trong quá trình thực hiện, ... báo cáo ..." without a date
                 kind = "report" if reports else a.kind
                 out.append(Found(para, replace(a, kind=kind, kind_known=True), reading))
     return out
+
+
+def _repeats(reading: DeadlineReading, found: list[Found]) -> bool:
+    return reading.dated and any(
+        (f.reading.recurrence, f.reading.deadline) == (reading.recurrence, reading.deadline)
+        for f in found
+    )
 
 
 def _attach(
