@@ -24,8 +24,10 @@ from dondoc.engine.deadlines import WorkCalendar, work_calendar
 from dondoc.reading.deadline_rules import read_deadline
 from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
 from dondoc.reading.draft_yaml import render_draft
+from dondoc.reading.review import Review
 from dondoc.reading.tasks import report_addresses
 from dondoc.reading.text import decode_text
+from dondoc.reading.work import read_obligations
 from tests.conftest import run_dondoc
 
 PATTERNS = Path(__file__).parent / "fixtures" / "dispatches" / "patterns"
@@ -201,6 +203,13 @@ def test_an_obligations_addressees_are_its_only_assignments(workdir: Path) -> No
          "yearly", {"month": 6, "day": 20, "inclusive": False}),
         ("Báo cáo gửi trước ngày 28 hàng tháng, chốt số liệu ngày 25.",
          "monthly", {"day": 28, "inclusive": False}),
+        ("Báo cáo quý: số liệu tính từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng "
+         "cuối quý; gửi trước ngày 20 của tháng cuối quý.",
+         "quarterly", {"month": 3, "day": 20, "inclusive": False}),
+        ("Định kỳ báo cáo trước ngày 15/6 và trước ngày 15/12 hằng năm.",
+         "half-yearly", {"month": 6, "day": 15, "inclusive": False}),
+        ("Thời gian thực hiện: từ ngày 01/3/2026 đến ngày 30/6/2026.",
+         "once", {"date": dt.date(2026, 6, 30), "inclusive": True}),
     ],
 )  # fmt: skip
 def test_adverbs_and_data_periods_are_not_deadlines(
@@ -250,3 +259,26 @@ def test_stated_deadlines_are_read_right(
             if (ob.recurrence, _dump(ob.deadline)) in read and ob.deadline is not None:
                 assert f"obligations[{i}].deadline" in flagged, (name, i)
     assert right / total >= 0.9, f"{right} of {total} stated deadlines read right"
+
+
+@pytest.mark.parametrize(
+    ("task", "read"),
+    [
+        ("Rà soát các dự án chậm tiến độ, hoàn thành trước ngày 30/4/2026; báo cáo kết quả về "
+         "Bộ trước ngày 15/5/2026.",
+         [("plan", "once", {"date": dt.date(2026, 4, 30), "inclusive": False}),
+          ("report", "once", {"date": dt.date(2026, 5, 15), "inclusive": False})]),
+        ("Báo cáo tháng: trước ngày 20 hằng tháng; Báo cáo quý: trước ngày 20 của tháng cuối "
+         "quý; Báo cáo 6 tháng: trước ngày 20/6; báo cáo năm: trước ngày 15/12.",
+         [("report", "monthly", {"day": 20, "inclusive": False}),
+          ("report", "quarterly", {"month": 3, "day": 20, "inclusive": False}),
+          ("report", "yearly", {"month": 6, "day": 20, "inclusive": False}),
+          ("report", "yearly", {"month": 12, "day": 15, "inclusive": False})]),
+    ],
+)  # fmt: skip
+def test_one_task_with_several_dated_asks_is_several_obligations(
+    task: str, read: list[tuple[str, str, dict[str, Any]]]
+) -> None:
+    body = ("Đề nghị Quý cơ quan:", f"1. {task}")
+    work = read_obligations(body, dt.date(2025, 11, 3), TODAY, None, Review())
+    assert [(o.kind, o.recurrence, _dump(o.deadline)) for o in work.obligations] == read

@@ -25,14 +25,10 @@ class CutoffReading:
 def read_cutoff(text: str, recurrence: Recurrence) -> CutoffReading:
     low = lowered(text)
     found = data_periods(low)
-    data = [p for p in found if p.data]
-    notes = [
-        f"'{_quote(text, p)}' names a period, not a deadline: check whether its end is the due date"
-        for p in found
-        if not p.data
-    ]
+    data = [p for p in found if p.data]  # a period of work is read as a deadline instead
+    notes: list[str] = []
     if not data:
-        return CutoffReading(None, None, tuple(notes))
+        return CutoffReading(None, None)
     period = data[0]
     phrase = _quote(text, period)
     if len(data) > 1:

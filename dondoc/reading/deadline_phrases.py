@@ -52,7 +52,9 @@ _PATTERNS: tuple[tuple[HitKind, re.Pattern[str]], ...] = (
         re.compile(_MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/\-]|\.\d|\s+tháng)"),
     ),
 )
-_MORE_DATES = re.compile(r"\s*(?:,|;|và)\s*(?:ngày\s+)?(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})")
+_MORE_DATES = re.compile(
+    r"\s*(?:,|;|và)\s*(?:trước\s+)?(?:ngày\s+)?(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})(?!\d)"
+)
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _WITHIN = re.compile(
     r"(?P<all>trong\s+(?:(?P<q>quý)\s+(?P<qn>iv|i{1,3}|[1-4])|tháng\s+(?P<m>\d{1,2})|năm)"

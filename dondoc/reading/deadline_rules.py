@@ -18,6 +18,7 @@ from dondoc.reading.deadline_phrases import (
     DateHit,
     DaysHit,
     WordHit,
+    data_periods,
     date_hits,
     days_hits,
     lowered,
@@ -74,12 +75,33 @@ def read_deadline(
     days = days_hits(low)
     if days:
         return replace(_from_days(text, days[0], issued_on, cal or WorkCalendar()), stated=True)
+    if (ends := _window_end(text, low, issued_on, recurrence)) is not None:
+        return ends
     if recurrences:
         return _undated(text, recurrences)
     for word in no_date_hits(low):
         note = f"'{_quote(text, word)}': no date (continuous, on demand or urgent)"
         return DeadlineReading("once", None, _quote(text, word), (note,))
     return DeadlineReading("once", None, None, ("no deadline stated",))
+
+
+def _window_end(
+    text: str, low: str, issued_on: dt.date | None, recurrence: Recurrence | None
+) -> DeadlineReading | None:
+    """ "Thời gian thực hiện: từ ngày 01/3/2026 đến ngày 30/6/2026": a period of work (not of
+    data) whose end is the due date, inclusive; flagged."""
+    for period in data_periods(low):
+        if period.data:
+            continue
+        words = text[period.at : period.end]
+        cut = max(lowered(words).rfind("đến"), lowered(words).rfind("tới"))
+        end = words[cut:]
+        if cut < 0 or not (hits := date_hits(lowered(end))):
+            continue
+        reading = _from_dates(end, hits, recurrence_hits(low), issued_on, recurrence)
+        note = f"'{' '.join(words.split())}' is a period of work: its end is taken as the deadline"
+        return replace(reading, notes=(*reading.notes, note), stated=True)
+    return None
 
 
 def _quote(text: str, hit: WordHit | DateHit | DaysHit) -> str:

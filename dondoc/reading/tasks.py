@@ -63,6 +63,11 @@ def what_is_asked(text: str) -> list[Asked]:
     low = lowered(text)
     if len(parts := _period_parts(text, low)) > 1:
         return parts
+    if (cut := _report_after_work(low)) is not None:
+        # "rà soát ..., hoàn thành trước ngày D1; báo cáo kết quả trước ngày D2": two dates
+        work, report = text[:cut].rstrip(" ,;"), text[cut:].lstrip(" ,;")
+        first = what_is_asked(work)[0]
+        return [first, Asked("report", _title(report), report, period=_period_of(lowered(report)))]
     if both := _THEN_REPORT.search(low):
         obj = _clause(text[both.end() :])
         inspected = re.sub(r"^kết quả\s+", "", obj)
@@ -76,6 +81,16 @@ def what_is_asked(text: str) -> list[Asked]:
         return [Asked("plan", _title(text), text, kind_known=False)]
     kind = min(found)[1]
     return [Asked(kind, _title(text), text, period=_period_of(low) if kind == "report" else None)]
+
+
+def _report_after_work(low: str) -> int | None:
+    """Where a report with its own date follows a dated piece of work, if it does."""
+    hits = date_hits(low)
+    if len(hits) < 2:
+        return None
+    between = low[hits[0].end : hits[1].start]
+    m = re.search(r"(?:,|;|\.|\bvà)\s*(?:(?:đồng thời|sau đó)\s*,?\s*)?(?:gửi\s+)?báo cáo", between)
+    return hits[0].end + m.start() if m else None
 
 
 def _kind_at(kind: ObligationKind, pattern: re.Pattern[str], low: str) -> int | None:
