@@ -21,10 +21,12 @@ from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.spec_loader import AgencyRecord, SpecError, load_spec_file
 from dondoc.config.successions import load_directory
 from dondoc.engine.deadlines import WorkCalendar, work_calendar
+from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.deadline_rules import read_deadline
 from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
 from dondoc.reading.draft_yaml import render_draft
 from dondoc.reading.review import Review
+from dondoc.reading.scope import task_scope
 from dondoc.reading.tasks import report_addresses
 from dondoc.reading.text import decode_text
 from dondoc.reading.work import read_obligations
@@ -282,3 +284,27 @@ def test_one_task_with_several_dated_asks_is_several_obligations(
     body = ("Đề nghị Quý cơ quan:", f"1. {task}")
     work = read_obligations(body, dt.date(2025, 11, 3), TODAY, None, Review())
     assert [(o.kind, o.recurrence, _dump(o.deadline)) for o in work.obligations] == read
+
+
+@pytest.mark.parametrize(
+    ("words", "names", "flagged"),
+    [
+        ("3. Bộ Khoa học và Công nghệ chủ trì xây dựng tiêu chí", ("BKHCN",), False),
+        ("Giao Bộ Công an kiểm tra an ninh mạng", ("BCA",), False),
+        ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:", ("provincial-committees",),
+         False),
+        ("Các Bộ, ngành:", ("ministries", "ministerial-agencies"), False),
+        ("Các Bộ, ngành, địa phương báo cáo kết quả", None, False),  # everyone addressed
+        ("Bộ Xây dựng đề nghị các Bộ, ngành", None, False),  # the issuer speaking
+        ("Sở Xây dựng các tỉnh, thành phố chủ trì rà soát", ("provincial-committees",), True),
+        ("Ngân hàng Chính sách xã hội bố trí vốn", None, True),  # no such agency: not bound
+        ("Rà soát, sửa đổi các cơ chế", None, False),
+    ],
+)  # fmt: skip
+def test_who_must_act(
+    words: str, names: tuple[str, ...] | None, flagged: bool, agencies: list[AgencyRecord]
+) -> None:
+    everyone = ("ministries", "ministerial-agencies", "provincial-committees")
+    scope = task_scope(words.split(". ", 1)[-1], AgencyIndex(agencies), everyone)
+    assert scope.names == names
+    assert bool(scope.notes) == flagged

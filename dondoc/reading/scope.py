@@ -52,8 +52,13 @@ def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> S
     notes = list(m.notes)
     if m.unmatched:
         notes.append(f"'{who}' read as {', '.join(named)}: check who must act")
-    if everyone and covers >= everyone:
-        return Scope(None, tuple(notes))
+    parents = {_parent(index, c, everyone) for c in covers}
+    if everyone and not covers <= everyone and parents <= everyone:
+        # "Sở Xây dựng các tỉnh": the People's Committees addressed answer for their departments.
+        covers, named = parents, _as_groups(index, parents, everyone)
+        notes.append(f"'{who}' read as the addressees they belong to: {', '.join(named)}")
+    if everyone and covers >= everyone:  # everyone the directive addresses
+        return Scope(None, tuple(notes) if m.unmatched else ())
     if everyone and not covers <= everyone:
         outside = ", ".join(sorted(covers - everyone)[:8])
         notes.append(
@@ -61,6 +66,23 @@ def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> S
             "'addressees', or change this obligation's addressees"
         )
     return Scope(named, tuple(notes))
+
+
+def _parent(index: AgencyIndex, code: str, everyone: set[str]) -> str:
+    parent = index.agencies[code].parent
+    return parent if code not in everyone and parent is not None else code
+
+
+def _as_groups(index: AgencyIndex, codes: set[str], everyone: set[str]) -> tuple[str, ...]:
+    """Codes written as the groups they fill (within the addressees), then single codes."""
+    names: list[str] = []
+    left = set(codes)
+    for group in sorted({g for c in codes for g in index.agencies[c].groups}):
+        members = index.members(group) & everyone
+        if members and members <= codes:
+            names.append(group)
+            left -= members
+    return ordered([*names, *sorted(left)])
 
 
 def _members(index: AgencyIndex, names: tuple[str, ...]) -> set[str]:
