@@ -70,13 +70,22 @@ def read_obligations(
     addressees: tuple[str, ...] = (),
 ) -> Work:
     segments = split_tasks(list(body))
+    first = sentence_of(segments.tasks[0].text if segments.tasks else " ".join(body), None)
     if not segments.numbered and segments.tasks:
-        review.add("obligations", "no numbered tasks: read from paragraphs that ask something")
+        review.add(
+            "obligations",
+            "no numbered tasks: read from paragraphs that ask something",
+            sentence=first,
+        )
     found = _readings(list(segments.tasks), issued_on, cal)
     found = after_list(found, list(segments.after), issued_on, cal, _reading_of)
     found = [f for i, f in enumerate(found) if not _said_again(f, found[:i])]
     if not found:
-        review.add("obligations", "no task found in the body: write the obligations by hand")
+        review.add(
+            "obligations",
+            "no task found in the body: write the obligations by hand",
+            sentence=first or None,
+        )
     strays = stray_report_dates(list(body), found)
     out: list[ObligationDraft] = []
     codes: Counter[str] = Counter()
