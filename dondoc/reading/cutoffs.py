@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dondoc.config.spec import MONTHS_IN_PERIOD, CutoffSpec, Recurrence
-from dondoc.reading.deadline_phrases import DataPeriod, data_periods, lowered
+from dondoc.reading.data_periods import DataPeriod, data_periods
+from dondoc.reading.deadline_phrases import lowered
 
 _REF_YEAR = 2026  # any year: only the shape of the window is checked
 

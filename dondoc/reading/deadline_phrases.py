@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from dondoc.reading.data_periods import data_periods
+
 HitKind = Literal["dmy", "dm", "monthly", "quarter_end", "quarter_next", "bare_day", "within"]
 
 # "trước ngày D" excludes D; "chậm nhất (vào) ngày D", "đến ngày D", "trong ngày D" include it.
@@ -86,26 +88,6 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Adverbs of manner ("kịp thời", "nghiêm túc", "khẩn trương") say how, not when: not here.
 _NO_DATE = re.compile(r"thường xuyên|khi có yêu cầu|theo yêu cầu|đột xuất|liên tục")
-_DM = r"(?:ngày\s+)?(?P<{d}>\d{{1,2}})(?:{sep}(?P<{m}>\d{{1,2}})(?!\d)(?:{year})?)?"
-_Y = r"(?:\s*[/.\-]\s*|\s+năm\s+)\d{4}"
-_FROM = _DM.format(d="d1", m="m1", sep=_SEP, year=_Y)
-_TO = _DM.format(d="d2", m="m2", sep=_SEP, year=_Y)
-# Data periods and cut-offs (Decree 09/2019/NĐ-CP, Art. 12): the window's end is not a
-# deadline. "số liệu tính từ ngày 16/12 năm trước đến ngày 15/3", "chốt số liệu ngày 25".
-_WINDOW = re.compile(
-    r"(?:kể\s+)?từ\s+" + _FROM + r"(?P<prev>\s+(?:của\s+)?năm\s+trước(?:\s+liền kề)?)?"
-    r"(?:\s+(?:của\s+)?(?:tháng|quý|kỳ)\s+(?:trước|đầu)[^,;.]{0,30}?)?"
-    r"\s*,?\s*(?:đến|tới)\s+(?:hết\s+)?"
-    + _TO
-    + r"(?P<qend>\s+(?:của\s+)?tháng\s+cuối\s+(?:của\s+)?(?:mỗi\s+)?quý)?"
-    + r"(?:\s+(?:của\s+)?(?:năm|kỳ|quý|tháng)\s+(?:báo cáo|nay|hiện tại))?"
-)
-_CUTOFF = re.compile(
-    r"(?:(?:chốt|khóa|khoá)\s+số\s+liệu(?:\s+báo\s+cáo)?\s*(?:là|vào|tại|tính)?\s*(?:đến|tới)?"
-    r"|số\s+liệu(?:\s+báo\s+cáo)?(?:\s+được)?\s+(?:tính|lấy|chốt)\s+(?:đến|tới))"
-    r"\s*(?:hết\s+)?:?\s*" + _TO
-)
-_DATA_WORDS = re.compile(r"số liệu|kỳ báo cáo|thời gian (?:báo cáo|lấy|tính)|kỳ số liệu|tính")
 
 
 @dataclass(frozen=True)
@@ -122,18 +104,6 @@ class DateHit:
     time: str | None = None
     more: tuple[tuple[int, int], ...] = ()  # further (day, month) pairs: "15/6 và 15/12"
     after_content: bool = False  # "kết quả ... trong quý I/2026": maybe the period reported on
-
-
-@dataclass(frozen=True)
-class DataPeriod:
-    """A window of data ("từ ngày 16/12 năm trước đến ngày 15/3") or a cut-off point ("chốt
-    số liệu ngày 25"): ``start`` is None for a point."""
-
-    at: int
-    end: int
-    last: tuple[int, int | None]  # (day, month) of the last day of data
-    first: tuple[int, int | None, bool] | None  # (day, month, in the year before)
-    data: bool  # said of data ("số liệu", "kỳ báo cáo"), not of some other period
 
 
 @dataclass(frozen=True)
@@ -236,22 +206,3 @@ def recurrence_hits(low: str) -> list[WordHit]:
 
 def no_date_hits(low: str) -> list[WordHit]:
     return [WordHit(m.group(), m.start(), m.end()) for m in _NO_DATE.finditer(low)]
-
-
-def data_periods(low: str) -> list[DataPeriod]:
-    """Windows ("từ ngày A đến ngày B") and cut-off points ("chốt số liệu ngày 25"), earliest
-    first. A window is a period of data when data words stand shortly before it."""
-    out: list[DataPeriod] = []
-    for m in _WINDOW.finditer(low):
-        data = bool(_DATA_WORDS.search(low[max(0, m.start() - 60) : m.start()]))
-        first = (int(m["d1"]), _month(m["m1"]), bool(m["prev"]))
-        last = (int(m["d2"]), 3 if m["qend"] else _month(m["m2"]))  # month 3 of the quarter
-        out.append(DataPeriod(m.start(), m.end(), last, first, data))
-    for m in _CUTOFF.finditer(low):
-        if not any(p.at <= m.start() < p.end for p in out):
-            out.append(DataPeriod(m.start(), m.end(), (int(m["d2"]), _month(m["m2"])), None, True))
-    return sorted(out, key=lambda p: p.at)
-
-
-def _month(text: str | None) -> int | None:
-    return int(text) if text else None

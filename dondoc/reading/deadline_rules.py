@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 
 from dondoc.config.spec import DeadlineSpec, Recurrence
 from dondoc.engine.deadlines import WorkCalendar
+from dondoc.reading.data_periods import data_periods
 from dondoc.reading.deadline_phrases import (
     DateHit,
     DaysHit,
     WordHit,
-    data_periods,
     date_hits,
     days_hits,
     lowered,
