@@ -39,7 +39,9 @@ _TIME_LIMIT = re.compile(
     r"|hoàn thành (?:trước|trong|chậm nhất))\b",
     re.I,
 )
-_PAST = re.compile(r"\bđã\b|^Ngày \d", re.I)
+_PAST = re.compile(
+    r"^Ngày \d|\bđã (?:có|ban hành|gửi|đề nghị|yêu cầu|giao)\b|\bđến nay\b|\btuy nhiên\b", re.I
+)
 _ACTION = re.compile(r"báo cáo|kế hoạch|đề án|ban hành|kiểm tra|thanh tra|có ý kiến", re.I)
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
 _CONTENT_INTRO = re.compile(
@@ -101,8 +103,8 @@ def split_tasks(body: list[str]) -> Segments:
         return Segments(tuple(tasks), True, tuple(_worth_reading(stating + after)))
     bullets = [t for t in loose if t.label.startswith("•")]
     asking = [t for t in loose if not t.label.startswith("•") and _asks(t.text)]
-    if any(dated(t.text) for t in asking):  # "Ngày 15/10, Bộ đã có Công văn ... đề nghị": past
-        asking = [t for t in asking if dated(t.text) or not _PAST.search(t.text)]
+    # "Ngày 15/10, Bộ đã có Công văn ... đề nghị ... trước ngày ...": what was asked before.
+    asking = [t for t in asking if not _PAST.search(t.text)] or asking
     if bullets:
         return Segments(tuple(bullets + [t for t in asking if dated(t.text)]), True, ())
     return Segments(tuple(asking), False, ())

@@ -147,7 +147,8 @@ _ADDRESS = re.compile(
     r"theo địa chỉ\s*:?\s*(?P<a>.+?)(?:\s+(?:để|trước|chậm nhất|trong)\s|;|\.\s|\.?$)"
 )
 _SEND_TO = re.compile(
-    r"gửi về\s+(?P<a>(?:\([^)]*\)|[^(])+?)(?=\s+(?:trước|chậm nhất|để|trong|qua)\b|[,.;]|$)"
+    r"gửi(?:\s+(?:báo cáo|văn bản|ý kiến)[^,.;()]{0,50}?)?\s+về\s+"
+    r"(?P<a>(?:\([^)]*\)|[^(])+?)(?=\s+(?:trước|chậm nhất|để|trong|qua|theo)\b|[,.;]|$)"
 )
 _EMAIL = re.compile(r"[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)+")
 _MASK = re.compile(r"\x00(\d+)\x00")
