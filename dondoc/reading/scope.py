@@ -94,6 +94,8 @@ def _subject(words: str) -> str | None:
     heading, said, rest = text.partition(": ")
     if not _NAME_START.match(text) and said and len(heading) <= 80:
         text = _OPENING.sub("", rest)  # "Báo cáo năm: Ủy ban nhân dân các tỉnh ... báo cáo"
+    # "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Chủ tịch ...": the minister's title is the Bộ.
+    text = re.sub(r"^(?:Các\s+)?Bộ trưởng(?:\s+các Bộ)?(?=\s*,|\s+và\b)", "Các Bộ", text)
     if not _NAME_START.match(text):
         return None
     head = text[:_MAX_NAME]
