@@ -27,7 +27,7 @@ from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
 from dondoc.reading.draft_yaml import render_draft
 from dondoc.reading.review import Review
 from dondoc.reading.scope import task_scope
-from dondoc.reading.tasks import report_addresses
+from dondoc.reading.tasks import report_addresses, what_is_asked
 from dondoc.reading.text import decode_text
 from dondoc.reading.work import read_obligations
 from tests.conftest import run_dondoc
@@ -310,3 +310,17 @@ def test_who_must_act(
     scope = task_scope(words.split(". ", 1)[-1], AgencyIndex(agencies), everyone)
     assert scope.names == names
     assert bool(scope.notes) == flagged
+
+
+@pytest.mark.parametrize(
+    ("task", "kind"),
+    [
+        ("Tình hình thực hiện Đề án 06, báo cáo về Bộ Công an trước ngày 20/12/2025.", "report"),
+        ("Kết quả triển khai Kế hoạch số 45/KH-BXD, gửi báo cáo trước ngày 15/12/2025.", "report"),
+        ("Xây dựng Đề án phát triển nhà ở xã hội, trình Thủ tướng trước ngày 30/6/2026.", "plan"),
+        ("Ban hành kế hoạch thực hiện Chỉ thị trước ngày 31/3/2026.", "plan"),
+        ("Bộ Xây dựng xin gửi dự thảo để Quý cơ quan có ý kiến trước ngày 5/12/2025.", "report"),
+    ],
+)
+def test_a_named_de_an_does_not_make_a_report_a_plan(task: str, kind: str) -> None:
+    assert [a.kind for a in what_is_asked(task)] == [kind]
