@@ -59,7 +59,8 @@ _MORE_DATES = re.compile(
 )
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _WITHIN = re.compile(
-    r"(?P<all>trong\s+(?:(?P<q>quý)\s+(?P<qn>iv|i{1,3}|[1-4])|tháng\s+(?P<m>\d{1,2})|năm)"
+    r"(?P<all>(?:trong|(?:thời gian hoàn thành|thời hạn(?: hoàn thành)?)\s*:(?:\s*trong)?)"
+    r"\s+(?:(?P<q>quý)\s+(?P<qn>iv|i{1,3}|[1-4])|tháng\s+(?P<m>\d{1,2})|năm)"
     r"\s*(?:/|-|năm)?\s*(?P<y>\d{4}))"
 )
 # "hoàn thành trong quý I/2026" is a deadline, but "tình hình trong quý I/2026" may name the

@@ -39,6 +39,13 @@ _TIME_LIMIT = re.compile(
     r"|hoàn thành (?:trước|trong|chậm nhất))\b",
     re.I,
 )
+_AIMS = re.compile(r"^[IVX]{1,4}\s*[.)]\s+(?:mục đích|mục tiêu|quan điểm|căn cứ)", re.I)
+# The fields of a plan's table row, written as bullets: parts of the task above them.
+_FIELD = re.compile(
+    r"^(?:(?:đơn vị|cơ quan) (?:chủ trì|phối hợp|thực hiện)|thời gian(?: thực hiện| hoàn thành)?"
+    r"|thời hạn(?: hoàn thành)?|sản phẩm|kết quả (?:đầu ra|dự kiến)|kinh phí|nguồn kinh phí)\s*:",
+    re.I,
+)
 _PAST = re.compile(
     r"^Ngày \d|\bđã (?:có|ban hành|gửi|đề nghị|yêu cầu|giao)\b|\bđến nay\b|\btuy nhiên\b", re.I
 )
@@ -138,11 +145,14 @@ def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[Tas
     items: list[_Item] = []
     loose: list[TaskText] = []
     after: list[str] = []
-    section, closed, lead, fresh = "", False, None, False
+    section, closed, lead, fresh, aims = "", False, None, False, False
     for line in lines:
         if m := _SECTION.match(line):
             _settle(items, after)
             section, closed, fresh = m["n"], True, True
+            aims = bool(_AIMS.search(line))
+            continue
+        if aims:  # "I. MỤC ĐÍCH, YÊU CẦU": what the plan is for, not tasks
             continue
         if is_heading(line):
             continue
@@ -179,6 +189,9 @@ def _bullet(item: _Item, text: str) -> None:
     """A dash under a lettered point is part of the point; under an item that lists the
     contents of a report ("... gồm các nội dung sau:") it is part of the item; else a task."""
     last = item.subs[-1] if item.subs else None
+    if _FIELD.match(text):  # "- Đơn vị chủ trì: ...", "- Thời gian hoàn thành: Quý II/2026"
+        (last or item).lines.append(f"- {text}")
+        return
     if last is not None and not last.label.split(".")[-1].startswith("-"):
         last.lines.append(f"- {text}")
         return
