@@ -117,6 +117,12 @@ def split_tasks(body: list[str]) -> Segments:
     return Segments(tuple(asking), False, ())
 
 
+def _time_limit(line: str) -> bool:
+    """ "Thời hạn hoàn thành: trước ngày ..." under an item (not "Thời hạn gửi báo cáo: ...",
+    which is the reports')."""
+    return bool(_TIME_LIMIT.match(line)) and "báo cáo" not in line.lower()
+
+
 def _unwrapped(body: list[str]) -> list[str]:
     """Lines rejoined where a sentence wraps: a line that starts in lower case (a paragraph,
     an item or a bullet starts with a capital, a number or a dash) carries on the one above."""
@@ -172,10 +178,10 @@ def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[Tas
         elif m := _BULLET.match(line):
             count = sum(t.label.startswith("•") for t in loose) + 1
             loose.append(TaskText(f"•{count}", squash(m["text"]), lead))
-        elif items and (not closed or _TIME_LIMIT.match(line)) and not after:
+        elif items and (not closed or _time_limit(line)) and not after:
             target = items[-1].subs[-1] if items[-1].subs else items[-1]
             ended = target.lines[-1].rstrip().endswith((".", ";")) and line[:1].isupper()
-            closed = ended and not _TIME_LIMIT.match(line)  # "Thời hạn: ..." is the item's
+            closed = ended and not _time_limit(line)  # "Thời hạn: ..." is the item's
             (after if closed else target.lines).append(line)
         elif items:
             after.append(line)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from dondoc.config.spec import Recurrence
 from dondoc.engine.deadlines import WorkCalendar
-from dondoc.reading.deadline_phrases import date_hits, lowered
+from dondoc.reading.deadline_phrases import date_hits, lowered, no_date_hits
 from dondoc.reading.deadline_rules import DeadlineReading
 from dondoc.reading.segments import TaskText
 from dondoc.reading.tasks import Asked, what_is_asked
@@ -62,8 +62,7 @@ def after_list(
         for a in what_is_asked(para.text):
             reading = reading_of(a, para, issued_on, cal, None)
             reports = a.kind == "report" or bool(_REPORTING.search(para.text))
-            targets = [j for j, f in enumerate(out) if f.asked.kind == "report"
-                       and not f.reading.stated]  # fmt: skip
+            targets = [j for j, f in enumerate(out) if _awaits_date(f)]
             if reports and reading.stated and targets:
                 for j in targets:
                     out[j] = _attach(out[j], para, issued_on, cal, reading_of, len(targets))
@@ -95,10 +94,19 @@ def _attach(
     # Read together, the task's own words keep their say on recurrence ("hằng năm").
     joined = replace(f.asked, text=f"{f.asked.text} {para.text}")
     reading = reading_of(joined, f.task, issued_on, cal, None)
-    notes = f.notes
-    if shared > 1:
-        notes += (f"deadline from the paragraph after the list, shared by {shared} reports",)
-    return replace(f, reading=reading, notes=notes, extra=para.text)
+    shared_by = f", shared by {shared} reports" if shared > 1 else ""
+    note = f"deadline read from the paragraph after the list{shared_by}: check"
+    reading = replace(reading, notes=(*reading.notes, note))
+    return replace(f, reading=reading, extra=para.text)
+
+
+def _awaits_date(f: Found) -> bool:
+    """A report that states no date, and is not one on demand ("đột xuất")."""
+    return (
+        f.asked.kind == "report"
+        and not f.reading.stated
+        and not no_date_hits(lowered(f.asked.text))
+    )
 
 
 def stray_report_dates(body: list[str], found: list[Found]) -> list[str]:
