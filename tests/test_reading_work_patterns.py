@@ -272,6 +272,10 @@ def test_stated_deadlines_are_read_right(
          "Bộ trước ngày 15/5/2026.",
          [("plan", "once", {"date": dt.date(2026, 4, 30), "inclusive": False}),
           ("report", "once", {"date": dt.date(2026, 5, 15), "inclusive": False})]),
+        ("Kiểm tra các công trình, hoàn thành trước ngày 30/4/2026; báo cáo kết quả trước ngày "
+         "15/5/2026.",
+         [("inspection", "once", {"date": dt.date(2026, 4, 30), "inclusive": False}),
+          ("report", "once", {"date": dt.date(2026, 5, 15), "inclusive": False})]),
         ("Báo cáo tháng: trước ngày 20 hằng tháng; Báo cáo quý: trước ngày 20 của tháng cuối "
          "quý; Báo cáo 6 tháng: trước ngày 20/6; báo cáo năm: trước ngày 15/12.",
          [("report", "monthly", {"day": 20, "inclusive": False}),

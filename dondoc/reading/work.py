@@ -117,7 +117,7 @@ def _reading_of(
     recurrence: Recurrence | None = None,
 ) -> DeadlineReading:  # fmt: skip
     reading = read_deadline(asked.text, issued_on, cal, recurrence=recurrence)
-    if task.lead and not reading.stated and not task.lead.endswith(":"):
+    if task.lead and not reading.stated and not task.lead.endswith(":") and ".¶" not in task.label:
         reading = read_deadline(f"{task.lead} {asked.text}", issued_on, cal, recurrence=recurrence)
     return reading
 
@@ -133,7 +133,7 @@ def _readings(
             Found(task, a, _reading_of(a, task, issued_on, cal, forced.get(a.period or "")))
             for a in group
         ]
-        if len(found) == 2 and found[0].asked.kind == "inspection":
+        if len(found) == 2 and found[0].asked.kind == "inspection" and not found[0].reading.stated:
             # "Định kỳ kiểm tra, báo cáo ...": the inspection recurs with the report.
             inspection, report = found
             own, dated = inspection.reading, report.reading
