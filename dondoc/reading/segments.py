@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from dondoc.reading.deadline_phrases import date_hits, lowered
 from dondoc.reading.text import is_upper_line, squash
 
-_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.)]\s+(?P<text>\S.*)$")
+_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.)/]\s+(?P<text>\S.*)$")
 _ARTICLE = re.compile(r"^Điều\s+(?P<n>\d{1,2})\s*[.:]\s*(?P<text>.*)$")
 _LETTER = re.compile(
-    r"^(?P<n>[a-zđ])\s*\)\s+(?P<text>\S.*)$|^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?P<t>\S.*)$"
+    r"^(?P<n>[a-zđ])\s*[)/]\s+(?P<text>\S.*)$|^(?P<m>\d{1,2}\.\d{1,2})\.?\s+(?P<t>\S.*)$"
 )
 _BULLET = re.compile(r"^[-+•*▪●◦·—‐]\s*(?P<text>\S.*)$")
 _SECTION = re.compile(r"^(?P<n>[IVX]{1,4})\s*[.)]\s+\S")
@@ -39,6 +39,7 @@ _TIME_LIMIT = re.compile(
     r"|hoàn thành (?:trước|trong|chậm nhất))\b",
     re.I,
 )
+_WRAP_LENGTH = 60  # a heading is shorter; a line wrapped by a PDF's width is longer
 _AIMS = re.compile(r"^[IVX]{1,4}\s*[.)]\s+(?:mục đích|mục tiêu|quan điểm|căn cứ)", re.I)
 # The fields of a plan's table row, written as bullets: parts of the task above them.
 _FIELD = re.compile(
@@ -125,16 +126,32 @@ def _time_limit(line: str) -> bool:
 
 def _unwrapped(body: list[str]) -> list[str]:
     """Lines rejoined where a sentence wraps: a line that starts in lower case (a paragraph,
-    an item or a bullet starts with a capital, a number or a dash) carries on the one above."""
+    an item or a bullet starts with a capital, a number or a dash) carries on the one above,
+    and so does a line after a long one left without its full stop (a wrapped PDF line ending
+    before "Bộ Xây dựng ...")."""
     out: list[str] = []
     for line in (squash(b) for b in body):
         if not line:
             continue
-        if out and line[:1].islower() and not _LETTER.match(line):
+        if out and (_lower_start(line) or _cut_short(out[-1], line)):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
     return out
+
+
+def _lower_start(line: str) -> bool:
+    return line[:1].islower() and not _LETTER.match(line)
+
+
+def _cut_short(previous: str, line: str) -> bool:
+    starts = (_ITEM, _ARTICLE, _LETTER, _BULLET, _SECTION, _TIME_LIMIT)
+    return (
+        len(previous) >= _WRAP_LENGTH
+        and not previous.endswith((".", ";", ":", "!", "?", "./."))
+        and not any(p.match(line) for p in starts)
+        and not is_heading(line)
+    )
 
 
 def _asks(text: str) -> bool:
