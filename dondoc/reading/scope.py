@@ -85,6 +85,11 @@ def _as_groups(index: AgencyIndex, codes: set[str], everyone: set[str]) -> tuple
     return ordered([*names, *sorted(left)])
 
 
+def names_someone(words: str) -> bool:
+    """Whether the words open with the name of who acts ("Các Bộ, ngành:", "Bộ Công an")."""
+    return _subject(words) is not None
+
+
 def _members(index: AgencyIndex, names: tuple[str, ...]) -> set[str]:
     return set().union(*(index.members(n) for n in names)) if names else set()
 

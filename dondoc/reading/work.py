@@ -14,8 +14,8 @@ from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.cutoffs import read_cutoff
 from dondoc.reading.deadline_rules import DeadlineReading, read_deadline
 from dondoc.reading.review import Review
-from dondoc.reading.scope import Scope, task_scope
-from dondoc.reading.segments import TaskText, split_tasks
+from dondoc.reading.scope import Scope, names_someone, task_scope
+from dondoc.reading.segments import TaskText, is_heading, split_tasks
 from dondoc.reading.tasks import Asked, period_code, report_addresses, what_is_asked
 from dondoc.reading.work_parts import (
     Found,
@@ -176,7 +176,7 @@ def _draft(
     return ObligationDraft(
         code=_code(a, reading.recurrence, codes),
         kind=a.kind,
-        title=a.title,
+        title=_titled(a.title, task, scope),
         phrase=phrase or sentence_of(task.text, None),
         recurrence=reading.recurrence,
         deadline=reading.deadline,
@@ -187,6 +187,19 @@ def _draft(
         deadline_unread=reading.unread,
         source=source,
     )
+
+
+def _titled(title: str, task: TaskText, scope: Scope) -> str:
+    """A point's title with its item's intro ("Triển khai bệnh án điện tử tại các bệnh viện:
+    bệnh viện hạng I, hạng II"), unless the intro only names who acts or the point is a report
+    of its own."""
+    lead = (task.lead or "").strip()
+    if not lead.endswith(":") or len(lead) > 100 or scope.names or title.startswith("Báo cáo"):
+        return title
+    if is_heading(lead[:-1]) or names_someone(lead):
+        return title
+    joined = f"{lead[:-1].rstrip()}: {title[:1].lower()}{title[1:]}"
+    return joined if len(joined) <= 200 else title
 
 
 def _code(asked: Asked, recurrence: Recurrence, taken: Counter[str]) -> str:
