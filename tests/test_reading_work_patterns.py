@@ -328,3 +328,18 @@ def test_who_must_act(
 )
 def test_a_named_de_an_does_not_make_a_report_a_plan(task: str, kind: str) -> None:
     assert [a.kind for a in what_is_asked(task)] == [kind]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Báo cáo gửi về Bộ trước ngày 25.",  # a day without its month
+        "Định kỳ hằng tháng, báo cáo trước ngày 05 của tháng sau.",  # not the period's month
+        "Báo cáo chậm nhất vào ngày 05 tháng đầu của quý tiếp theo.",
+        "Báo cáo trước ngày 31/02/2026.",  # no such day
+        "Định kỳ 6 tháng, báo cáo trước ngày 15/6 và ngày 20/12.",  # not every 6 months
+    ],
+)
+def test_a_stated_deadline_that_cannot_be_a_rule_is_unread(sentence: str) -> None:
+    reading = read_deadline(sentence, dt.date(2026, 1, 5))
+    assert reading.deadline is None and reading.unread and reading.notes

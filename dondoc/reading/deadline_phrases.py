@@ -35,7 +35,10 @@ _PATTERNS: tuple[tuple[HitKind, re.Pattern[str]], ...] = (
     ("quarter_end", re.compile(_LEAD + r"\s+(?:của\s+)?tháng\s+cuối\s+(?:của\s+)?(?:mỗi\s+)?quý")),
     (
         "quarter_next",
-        re.compile(_LEAD + r"\s+(?:của\s+)?tháng\s+(?:đầu|thứ nhất)\s+(?:của\s+)?quý\s+(?:sau|kế)"),
+        re.compile(
+            _LEAD
+            + r"\s+(?:của\s+)?tháng\s+(?:đầu|thứ nhất)\s+(?:của\s+)?quý\s+(?:sau|kế|tiếp theo)"
+        ),
     ),
     ("monthly", re.compile(_LEAD + r"\s+(?:của\s+)?(?:hàng|mỗi|các)\s+tháng")),
     (
@@ -51,7 +54,10 @@ _PATTERNS: tuple[tuple[HitKind, re.Pattern[str]], ...] = (
     ),
     (
         "bare_day",
-        re.compile(_MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/\-]|\.\d|\s+tháng)"),
+        re.compile(
+            _MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/\-]|\.\d|\s+tháng)"
+            r"(?P<nextm>\s+(?:của\s+)?tháng\s+(?:sau|tiếp theo|kế tiếp))?"
+        ),
     ),
 )
 _MORE_DATES = re.compile(
@@ -101,6 +107,7 @@ class DateHit:
     month: int | None = None
     year: int | None = None
     next_year: bool = False
+    next_month: bool = False  # "ngày 05 của tháng sau": a month after the period's
     every_year: bool = False
     time: str | None = None
     more: tuple[tuple[int, int], ...] = ()  # further (day, month) pairs: "15/6 và 15/12"
@@ -173,6 +180,7 @@ def _date_hit(kind: HitKind, m: re.Match[str], low: str) -> DateHit:
         month=month,
         year=year,
         next_year=bool(groups.get("next")),
+        next_month=bool(groups.get("nextm")),
         every_year=bool(groups.get("every")) or end > m.end(),
         time=groups.get("time"),
         more=tuple(more),
@@ -207,3 +215,19 @@ def recurrence_hits(low: str) -> list[WordHit]:
 
 def no_date_hits(low: str) -> list[WordHit]:
     return [WordHit(m.group(), m.start(), m.end()) for m in _NO_DATE.finditer(low)]
+
+
+# A marked day the patterns above do not place ("trước ngày 05 của tháng sau"): stated, not read.
+_LOOSE = re.compile(
+    r"(?:trước|chậm nhất|hạn chót|không muộn hơn|đến hết|hạn cuối)(?:\s+là)?(?:\s+vào)?"
+    r"\s+(?:ngày\s+)?\d{1,2}(?!\d|\s*(?:giờ|h\b|phút|ngày))"
+)
+
+
+def loose_dates(low: str) -> list[WordHit]:
+    periods = [(p.at, p.end) for p in data_periods(low)]
+    return [
+        WordHit(m.group(), m.start(), m.end())
+        for m in _LOOSE.finditer(low)
+        if not any(a <= m.start() < b for a, b in periods)
+    ]

@@ -21,6 +21,7 @@ from dondoc.reading.deadline_phrases import (
     WordHit,
     date_hits,
     days_hits,
+    loose_dates,
     lowered,
     no_date_hits,
     recurrence_hits,
@@ -77,12 +78,21 @@ def read_deadline(
         return replace(_from_days(text, days[0], issued_on, cal or WorkCalendar()), stated=True)
     if (ends := _window_end(text, low, issued_on, recurrence)) is not None:
         return ends
+    if loose := loose_dates(low):
+        said = recurrence or _said(recurrences)
+        note = f"'{_quote(text, loose[0])} ...' states a date that was not understood"
+        return DeadlineReading(said, None, _quote(text, loose[0]), (note,), stated=True)
     if recurrences:
         return _undated(text, recurrences)
     for word in no_date_hits(low):
         note = f"'{_quote(text, word)}': no date (continuous, on demand or urgent)"
         return DeadlineReading("once", None, _quote(text, word), (note,))
     return DeadlineReading("once", None, None, ("no deadline stated",))
+
+
+def _said(recurrences: list[WordHit]) -> Recurrence:
+    named = [_RECURRENCE_NAMES[w.value] for w in recurrences if w.value in _RECURRENCE_NAMES]
+    return named[0] if named else "once"
 
 
 def _window_end(
@@ -168,6 +178,12 @@ def _dated_rule(
         return "quarterly", rule, notes
     if hit.kind == "quarter_next":
         return "quarterly", None, ["due in the first month of the next quarter: set by hand"]
+    if hit.next_month:
+        note = (
+            f"due on day {hit.day} of the month after the period; a monthly deadline falls in "
+            "the period's own month: write the day to use, or null"
+        )
+        return said or "monthly", None, [note]
     if hit.kind == "monthly" or (hit.kind == "bare_day" and said == "monthly"):
         rule, notes = _rule(hit, day=hit.day)
         return "monthly", rule, notes
