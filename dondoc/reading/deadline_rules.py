@@ -90,6 +90,11 @@ def read_deadline(
     return DeadlineReading("once", None, None, ("no deadline stated",))
 
 
+def _after_time_limit(text: str, hit: DateHit) -> bool:
+    low = lowered(text[: hit.start])
+    return low.rfind("thời hạn") > max(low.rfind(". "), low.rfind("; "), -1)
+
+
 def _said(recurrences: list[WordHit]) -> Recurrence:
     named = [_RECURRENCE_NAMES[w.value] for w in recurrences if w.value in _RECURRENCE_NAMES]
     return named[0] if named else "once"
@@ -137,8 +142,11 @@ def _from_dates(
     issued_on: dt.date | None,
     known: Recurrence | None = None,
 ) -> DeadlineReading:
-    # A marked date ("trước ngày", "chậm nhất") beats "trong quý ..." wherever it stands.
-    hit = next((h for h in hits if h.kind != "within"), hits[0])
+    # A marked date ("trước ngày", "chậm nhất") beats "trong quý ..." wherever it stands, and
+    # one in a "Thời hạn ...:" sentence beats the others.
+    hit = next((h for h in hits if _after_time_limit(text, h)), None) or next(
+        (h for h in hits if h.kind != "within"), hits[0]
+    )
     outside = [w for w in recurrences if not hit.start <= w.start < hit.end]
     words = {w.value for w in outside}
     said: Recurrence | None = known or next(

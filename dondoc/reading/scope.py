@@ -41,6 +41,7 @@ def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> S
     who = _subject(words)
     if who is None:
         return Scope(None)
+    who = _longest_name(who, index)
     m = index.match(who)
     named = ordered([*m.groups, *m.codes])
     everyone = _members(index, addressees)
@@ -83,6 +84,17 @@ def _as_groups(index: AgencyIndex, codes: set[str], everyone: set[str]) -> tuple
             names.append(group)
             left -= members
     return ordered([*names, *sorted(left)])
+
+
+def _longest_name(who: str, index: AgencyIndex) -> str:
+    """The longest opening of ``who`` that names agencies and nothing else ("Ủy ban nhân dân
+    các tỉnh ... Trung ương" of "... Trung ương kiện toàn Ban Chỉ huy"), else ``who``."""
+    words = who.split()
+    for n in range(len(words), 0, -1):
+        m = index.match(" ".join(words[:n]).rstrip(" ,;"))
+        if not m.unmatched and (m.groups or m.codes):
+            return " ".join(words[:n]).rstrip(" ,;")
+    return who
 
 
 def names_someone(words: str) -> bool:

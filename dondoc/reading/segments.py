@@ -110,12 +110,26 @@ def split_tasks(body: list[str]) -> Segments:
         stating = [intro] if intro and dated(intro.text) else []
         return Segments(tuple(tasks), True, tuple(_worth_reading(stating + after)))
     bullets = [t for t in loose if t.label.startswith("•")]
+    loose = _limits_joined(loose)
     asking = [t for t in loose if not t.label.startswith("•") and _asks(t.text)]
+    # "... Ủy ban nhân dân tỉnh có ý kiến như sau:" opens what follows.
+    asking = [t for t in asking if not _only_intro(t.text)] or asking
     # "Ngày 15/10, Bộ đã có Công văn ... đề nghị ... trước ngày ...": what was asked before.
     asking = [t for t in asking if not _PAST.search(t.text)] or asking
     if bullets:
         return Segments(tuple(bullets + [t for t in asking if dated(t.text)]), True, ())
     return Segments(tuple(asking), False, ())
+
+
+def _limits_joined(loose: list[TaskText]) -> list[TaskText]:
+    """A "Thời hạn ...: trước ngày D" paragraph belongs to the request above it."""
+    out: list[TaskText] = []
+    for t in loose:
+        if out and _TIME_LIMIT.match(t.text) and not out[-1].label.startswith("•"):
+            out[-1] = TaskText(out[-1].label, f"{out[-1].text} {t.text}", out[-1].lead)
+        else:
+            out.append(t)
+    return out
 
 
 def _time_limit(line: str) -> bool:
