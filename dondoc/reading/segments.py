@@ -39,6 +39,11 @@ _TIME_LIMIT = re.compile(
     r"|hoàn thành (?:trước|trong|chậm nhất))\b",
     re.I,
 )
+# Words that open a paragraph rather than carry a wrapped sentence on.
+_OPENER = re.compile(
+    r"^(?:Báo cáo|Đề nghị|Trong quá trình|Trân trọng|Yêu cầu|Giao|Thực hiện|Để|Căn cứ"
+    r"|Trường hợp|Ngoài ra|Đồng thời)\b"
+)
 _WRAP_LENGTH = 60  # a heading is shorter; a line wrapped by a PDF's width is longer
 _AIMS = re.compile(r"^[IVX]{1,4}\s*[.)]\s+(?:mục đích|mục tiêu|quan điểm|căn cứ)", re.I)
 # The fields of a plan's table row, written as bullets: parts of the task above them.
@@ -165,6 +170,7 @@ def _cut_short(previous: str, line: str) -> bool:
         and not previous.endswith((".", ";", ":", "!", "?", "./."))
         and not any(p.match(line) for p in starts)
         and not is_heading(line)
+        and not _OPENER.match(line)
     )
 
 
