@@ -208,6 +208,9 @@ def test_an_obligations_addressees_are_its_only_assignments(workdir: Path) -> No
         ("Báo cáo quý: số liệu tính từ ngày 15 của tháng trước kỳ báo cáo đến ngày 14 của tháng "
          "cuối quý; gửi trước ngày 20 của tháng cuối quý.",
          "quarterly", {"month": 3, "day": 20, "inclusive": False}),
+        ("Báo cáo hằng quý, chốt số liệu ngày 15 của tháng cuối quý, gửi trước ngày 20 của "
+         "tháng cuối quý.",
+         "quarterly", {"month": 3, "day": 20, "inclusive": False}),
         ("Định kỳ báo cáo trước ngày 15/6 và trước ngày 15/12 hằng năm.",
          "half-yearly", {"month": 6, "day": 15, "inclusive": False}),
         ("Thời gian thực hiện: từ ngày 01/3/2026 đến ngày 30/6/2026.",

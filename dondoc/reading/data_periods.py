@@ -13,6 +13,7 @@ _DM = r"(?:ngày\s+)?(?P<{d}>\d{{1,2}})(?:{sep}(?P<{m}>\d{{1,2}})(?!\d)(?:{year}
 _Y = r"(?:\s*[/.\-]\s*|\s+năm\s+)\d{4}"
 _FROM = _DM.format(d="d1", m="m1", sep=_SEP, year=_Y)
 _TO = _DM.format(d="d2", m="m2", sep=_SEP, year=_Y)
+_QUARTER_END = r"(?P<qend>\s+(?:của\s+)?tháng\s+cuối\s+(?:của\s+)?(?:mỗi\s+)?quý)?"
 # Data periods and cut-offs (Decree 09/2019/NĐ-CP, Art. 12): the window's end is not a
 # deadline. "số liệu tính từ ngày 16/12 năm trước đến ngày 15/3", "chốt số liệu ngày 25".
 _WINDOW = re.compile(
@@ -20,13 +21,13 @@ _WINDOW = re.compile(
     r"(?:\s+(?:của\s+)?(?:tháng|quý|kỳ)\s+(?:trước|đầu)[^,;.]{0,30}?)?"
     r"\s*,?\s*(?:đến|tới)\s+(?:hết\s+)?"
     + _TO
-    + r"(?P<qend>\s+(?:của\s+)?tháng\s+cuối\s+(?:của\s+)?(?:mỗi\s+)?quý)?"
+    + _QUARTER_END
     + r"(?:\s+(?:của\s+)?(?:năm|kỳ|quý|tháng)\s+(?:báo cáo|nay|hiện tại))?"
 )
 _CUTOFF = re.compile(
     r"(?:(?:chốt|khóa|khoá)\s+số\s+liệu(?:\s+báo\s+cáo)?\s*(?:là|vào|tại|tính)?\s*(?:đến|tới)?"
     r"|số\s+liệu(?:\s+báo\s+cáo)?(?:\s+được)?\s+(?:tính|lấy|chốt)\s+(?:đến|tới))"
-    r"\s*(?:hết\s+)?:?\s*" + _TO
+    r"\s*(?:hết\s+)?:?\s*" + _TO + _QUARTER_END
 )
 _DATA_WORDS = re.compile(r"số liệu|kỳ báo cáo|thời gian (?:báo cáo|lấy|tính)|kỳ số liệu|tính")
 
@@ -54,7 +55,8 @@ def data_periods(low: str) -> list[DataPeriod]:
         out.append(DataPeriod(m.start(), m.end(), last, first, data))
     for m in _CUTOFF.finditer(low):
         if not any(p.at <= m.start() < p.end for p in out):
-            out.append(DataPeriod(m.start(), m.end(), (int(m["d2"]), _month(m["m2"])), None, True))
+            last = (int(m["d2"]), 3 if m["qend"] else _month(m["m2"]))
+            out.append(DataPeriod(m.start(), m.end(), last, None, True))
     return sorted(out, key=lambda p: p.at)
 
 
