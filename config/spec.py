@@ -32,6 +32,7 @@ PERIOD_PATTERNS: dict[str, str] = {
 MONTHS_IN_PERIOD = {"quarterly": 3, "half-yearly": 6, "yearly": 12}
 ObligationKind = Literal["plan", "inspection", "report"]
 DECREE_09 = "decree-09"  # the cut-off shorthand: Decree 09/2019/NĐ-CP, Art. 12
+UNREAD_DEADLINE = "UNREAD"  # what an imported draft writes for a deadline it could not read
 
 # What the engine computes with: every date and day count of a spec stays well inside Python's
 # date range (year 1-9999) even after reminders, shifts and "năm sau" are applied, so no valid
@@ -115,6 +116,25 @@ class ObligationSpec(_Strict):
     )
     reminders: ReminderSpec = ReminderSpec()
     note: str | None = None
+    addressees: tuple[str, ...] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ADDRESSEES,
+        description="Who must act on this obligation: groups or codes, each within the "
+        "directive's addressees; absent: all of them",
+    )
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline_written(cls, value: object) -> object:
+        # A draft writes UNREAD_DEADLINE where the text states a date it could not read.
+        if isinstance(value, str):
+            raise ValueError(
+                "the text states a deadline that was not read: write it as {date: YYYY-MM-DD, "
+                "inclusive: ...} or {month: M, day: D, inclusive: ...}, or null if the "
+                "document truly sets none"
+            )
+        return value
 
     @field_validator("cutoff", mode="wrap")
     @classmethod

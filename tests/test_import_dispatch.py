@@ -48,6 +48,10 @@ def _draft(name: str, agencies: list[AgencyRecord], calendar: WorkCalendar) -> D
     return _parse((FIXTURES / name).read_bytes(), agencies, calendar)
 
 
+def tuple_or_none(names: list[str] | None) -> tuple[str, ...] | None:
+    return None if names is None else tuple(names)
+
+
 def _rule(deadline: Any) -> dict[str, Any] | None:
     return None if deadline is None else deadline.model_dump(exclude_defaults=True)
 
@@ -83,6 +87,7 @@ def test_fixture_is_read_as_expected(
             assert _rule(got.deadline) == expected["deadline"], i
         if "first_period" in expected:
             assert got.first_period == expected["first_period"], i
+        assert got.addressees == tuple_or_none(expected.get("addressees")), i
     messages = "\n".join(str(p) for p in draft.review)
     for words in want.get("review", []):
         assert words in messages
@@ -106,8 +111,9 @@ def test_draft_loads_with_the_spec_loader(
     assert spec.directive.number == want["directive"]
     assert set(spec.addressees) == set(want["addressees"])
     assert set(spec.exclude) == set(want["exclude"])
-    loaded = [(o.code, o.kind, o.recurrence, o.deadline, o.first_period) for o in spec.obligations]
-    drafted = [(o.code, o.kind, o.recurrence, o.deadline, o.first_period)
+    loaded = [(o.code, o.kind, o.recurrence, o.deadline, o.first_period, o.addressees)
+              for o in spec.obligations]  # fmt: skip
+    drafted = [(o.code, o.kind, o.recurrence, o.deadline, o.first_period, o.addressees)
                for o in draft.obligations]  # fmt: skip
     assert loaded == drafted
     dispatch = spec.dispatch or spec.directive

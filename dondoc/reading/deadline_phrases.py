@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from dondoc.reading.data_periods import data_periods
+
 HitKind = Literal["dmy", "dm", "monthly", "quarter_end", "quarter_next", "bare_day", "within"]
 
 # "trước ngày D" excludes D; "chậm nhất (vào) ngày D", "đến ngày D", "trong ngày D" include it.
@@ -33,7 +35,10 @@ _PATTERNS: tuple[tuple[HitKind, re.Pattern[str]], ...] = (
     ("quarter_end", re.compile(_LEAD + r"\s+(?:của\s+)?tháng\s+cuối\s+(?:của\s+)?(?:mỗi\s+)?quý")),
     (
         "quarter_next",
-        re.compile(_LEAD + r"\s+(?:của\s+)?tháng\s+(?:đầu|thứ nhất)\s+(?:của\s+)?quý\s+(?:sau|kế)"),
+        re.compile(
+            _LEAD
+            + r"\s+(?:của\s+)?tháng\s+(?:đầu|thứ nhất)\s+(?:của\s+)?quý\s+(?:sau|kế|tiếp theo)"
+        ),
     ),
     ("monthly", re.compile(_LEAD + r"\s+(?:của\s+)?(?:hàng|mỗi|các)\s+tháng")),
     (
@@ -49,13 +54,19 @@ _PATTERNS: tuple[tuple[HitKind, re.Pattern[str]], ...] = (
     ),
     (
         "bare_day",
-        re.compile(_MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/.\-]|\s+tháng)"),
+        re.compile(
+            _MARK + r"\s*" + _TIME + r"ngày\s+(?P<d>\d{1,2})(?![\d/\-]|\.\d|\s+tháng)"
+            r"(?P<nextm>\s+(?:của\s+)?tháng\s+(?:sau|tiếp theo|kế tiếp))?"
+        ),
     ),
 )
-_MORE_DATES = re.compile(r"\s*(?:,|;|và)\s*(?:ngày\s+)?(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})")
+_MORE_DATES = re.compile(
+    r"\s*(?:,|;|và)\s*(?:trước\s+)?(?:ngày\s+)?(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})(?!\d)"
+)
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _WITHIN = re.compile(
-    r"(?P<all>trong\s+(?:(?P<q>quý)\s+(?P<qn>iv|i{1,3}|[1-4])|tháng\s+(?P<m>\d{1,2})|năm)"
+    r"(?P<all>(?:trong|(?:thời gian hoàn thành|thời hạn(?: hoàn thành)?)\s*:(?:\s*trong)?)"
+    r"\s+(?:(?P<q>quý)\s+(?P<qn>iv|i{1,3}|[1-4])|tháng\s+(?P<m>\d{1,2})|năm)"
     r"\s*(?:/|-|năm)?\s*(?P<y>\d{4}))"
 )
 # "hoàn thành trong quý I/2026" is a deadline, but "tình hình trong quý I/2026" may name the
@@ -82,7 +93,8 @@ _RECURRENCES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yearly", re.compile(r"(?:hàng|mỗi)\s+năm|định kỳ\s+năm|báo cáo\s+năm\b|thường\s+niên")),
     ("unknown", re.compile(r"định\s+kỳ")),
 )
-_NO_DATE = re.compile(r"thường xuyên|khi có yêu cầu|theo yêu cầu|đột xuất|liên tục|kịp thời")
+# Adverbs of manner ("kịp thời", "nghiêm túc", "khẩn trương") say how, not when: not here.
+_NO_DATE = re.compile(r"thường xuyên|khi có yêu cầu|theo yêu cầu|đột xuất|liên tục")
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class DateHit:
     month: int | None = None
     year: int | None = None
     next_year: bool = False
+    next_month: bool = False  # "ngày 05 của tháng sau": a month after the period's
     every_year: bool = False
     time: str | None = None
     more: tuple[tuple[int, int], ...] = ()  # further (day, month) pairs: "15/6 và 15/12"
@@ -127,8 +140,11 @@ def lowered(text: str) -> str:
 def date_hits(low: str) -> list[DateHit]:
     """Dated phrases, earliest first; where two overlap the earlier (then longer) one wins."""
     found: list[DateHit] = []
+    periods = [(p.at, p.end) for p in data_periods(low)]
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(low):
+            if any(a <= m.start() < b or a < m.end() <= b for a, b in periods):
+                continue
             if not _NOT_A_DEADLINE.search(low[max(0, m.start() - 30) : m.start()]):
                 found.append(_date_hit(kind, m, low))
     for m in _WITHIN.finditer(low):
@@ -164,6 +180,7 @@ def _date_hit(kind: HitKind, m: re.Match[str], low: str) -> DateHit:
         month=month,
         year=year,
         next_year=bool(groups.get("next")),
+        next_month=bool(groups.get("nextm")),
         every_year=bool(groups.get("every")) or end > m.end(),
         time=groups.get("time"),
         more=tuple(more),
@@ -198,3 +215,19 @@ def recurrence_hits(low: str) -> list[WordHit]:
 
 def no_date_hits(low: str) -> list[WordHit]:
     return [WordHit(m.group(), m.start(), m.end()) for m in _NO_DATE.finditer(low)]
+
+
+# A marked day the patterns above do not place ("trước ngày 05 của tháng sau"): stated, not read.
+_LOOSE = re.compile(
+    r"(?:trước|chậm nhất|hạn chót|không muộn hơn|đến hết|hạn cuối)(?:\s+là)?(?:\s+vào)?"
+    r"\s+(?:ngày\s+)?\d{1,2}(?!\d|\s*(?:giờ|h\b|phút|ngày))"
+)
+
+
+def loose_dates(low: str) -> list[WordHit]:
+    periods = [(p.at, p.end) for p in data_periods(low)]
+    return [
+        WordHit(m.group(), m.start(), m.end())
+        for m in _LOOSE.finditer(low)
+        if not any(a <= m.start() < b for a, b in periods)
+    ]

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dondoc.config.spec import DeadlineSpec, Recurrence
 from dondoc.engine.deadlines import WorkCalendar
+from dondoc.reading.data_periods import data_periods
 from dondoc.reading.deadline_phrases import (
     DateHit,
     DaysHit,
     WordHit,
     date_hits,
     days_hits,
+    loose_dates,
     lowered,
     no_date_hits,
     recurrence_hits,
@@ -47,25 +49,74 @@ class DeadlineReading:
     def dated(self) -> bool:
         return self.deadline is not None
 
+    @property
+    def unread(self) -> bool:
+        """The text states a date here that could not be made a rule (a day without its
+        month, an impossible date, dates that do not repeat): it must be filled in."""
+        return self.deadline is None and self.phrase is not None and self.stated
+
+    stated: bool = False  # a date phrase was found
+
 
 def read_deadline(
-    text: str, issued_on: dt.date | None, cal: WorkCalendar | None = None
+    text: str,
+    issued_on: dt.date | None,
+    cal: WorkCalendar | None = None,
+    *,
+    recurrence: Recurrence | None = None,
 ) -> DeadlineReading:
-    """The recurrence and deadline one task sentence states (see module doc)."""
+    """The recurrence and deadline one task sentence states (see module doc). ``recurrence``:
+    known from elsewhere ("báo cáo 9 tháng" beside "báo cáo năm" is a yearly report)."""
     low = lowered(text)
     recurrences = recurrence_hits(low)
     hits = date_hits(low)
     if hits:
-        return _from_dates(text, hits, recurrences, issued_on)
+        reading = _from_dates(text, hits, recurrences, issued_on, recurrence)
+        return replace(reading, stated=True)
     days = days_hits(low)
     if days:
-        return _from_days(text, days[0], issued_on, cal or WorkCalendar())
+        return replace(_from_days(text, days[0], issued_on, cal or WorkCalendar()), stated=True)
+    if (ends := _window_end(text, low, issued_on, recurrence)) is not None:
+        return ends
+    if loose := loose_dates(low):
+        said = recurrence or _said(recurrences)
+        note = f"'{_quote(text, loose[0])} ...' states a date that was not understood"
+        return DeadlineReading(said, None, _quote(text, loose[0]), (note,), stated=True)
     if recurrences:
         return _undated(text, recurrences)
     for word in no_date_hits(low):
         note = f"'{_quote(text, word)}': no date (continuous, on demand or urgent)"
         return DeadlineReading("once", None, _quote(text, word), (note,))
     return DeadlineReading("once", None, None, ("no deadline stated",))
+
+
+def _after_time_limit(text: str, hit: DateHit) -> bool:
+    low = lowered(text[: hit.start])
+    return low.rfind("thời hạn") > max(low.rfind(". "), low.rfind("; "), -1)
+
+
+def _said(recurrences: list[WordHit]) -> Recurrence:
+    named = [_RECURRENCE_NAMES[w.value] for w in recurrences if w.value in _RECURRENCE_NAMES]
+    return named[0] if named else "once"
+
+
+def _window_end(
+    text: str, low: str, issued_on: dt.date | None, recurrence: Recurrence | None
+) -> DeadlineReading | None:
+    """ "Thời gian thực hiện: từ ngày 01/3/2026 đến ngày 30/6/2026": a period of work (not of
+    data) whose end is the due date, inclusive; flagged."""
+    for period in data_periods(low):
+        if period.data:
+            continue
+        words = text[period.at : period.end]
+        cut = max(lowered(words).rfind("đến"), lowered(words).rfind("tới"))
+        end = words[cut:]
+        if cut < 0 or not (hits := date_hits(lowered(end))):
+            continue
+        reading = _from_dates(end, hits, recurrence_hits(low), issued_on, recurrence)
+        note = f"'{' '.join(words.split())}' is a period of work: its end is taken as the deadline"
+        return replace(reading, notes=(*reading.notes, note), stated=True)
+    return None
 
 
 def _quote(text: str, hit: WordHit | DateHit | DaysHit) -> str:
@@ -85,13 +136,20 @@ def _rule(hit: DateHit, **fields: object) -> tuple[DeadlineSpec, list[str]]:
 
 
 def _from_dates(
-    text: str, hits: list[DateHit], recurrences: list[WordHit], issued_on: dt.date | None
+    text: str,
+    hits: list[DateHit],
+    recurrences: list[WordHit],
+    issued_on: dt.date | None,
+    known: Recurrence | None = None,
 ) -> DeadlineReading:
-    # A marked date ("trước ngày", "chậm nhất") beats "trong quý ..." wherever it stands.
-    hit = next((h for h in hits if h.kind != "within"), hits[0])
+    # A marked date ("trước ngày", "chậm nhất") beats "trong quý ..." wherever it stands, and
+    # one in a "Thời hạn ...:" sentence beats the others.
+    hit = next((h for h in hits if _after_time_limit(text, h)), None) or next(
+        (h for h in hits if h.kind != "within"), hits[0]
+    )
     outside = [w for w in recurrences if not hit.start <= w.start < hit.end]
     words = {w.value for w in outside}
-    said: Recurrence | None = next(
+    said: Recurrence | None = known or next(
         (_RECURRENCE_NAMES[w.value] for w in outside if w.value in _RECURRENCE_NAMES), None
     )
     if hit.more and said not in _PERIOD_MONTHS:
@@ -102,7 +160,7 @@ def _from_dates(
     if len(hits) > 1:
         others = "; ".join(f"'{_quote(text, h)}'" for h in hits if h is not hit)
         notes.append(f"more dates in this task ({others}): '{_quote(text, hit)}' is used")
-    if len(words - {"unknown"}) > 1:
+    if len(words - {"unknown"}) > 1 and known is None:
         notes.append(f"several recurrences named ({', '.join(sorted(words))})")
     try:
         recurrence, deadline, more_notes = _dated_rule(hit, said, issued_on)
@@ -128,6 +186,12 @@ def _dated_rule(
         return "quarterly", rule, notes
     if hit.kind == "quarter_next":
         return "quarterly", None, ["due in the first month of the next quarter: set by hand"]
+    if hit.next_month:
+        note = (
+            f"due on day {hit.day} of the month after the period; a monthly deadline falls in "
+            "the period's own month: write the day to use, or null"
+        )
+        return said or "monthly", None, [note]
     if hit.kind == "monthly" or (hit.kind == "bare_day" and said == "monthly"):
         rule, notes = _rule(hit, day=hit.day)
         return "monthly", rule, notes

@@ -141,7 +141,8 @@ def parse_dispatch(
     review.add(f"{role}.unit", *unit.notes, sentence=archive_line(blocks))
     directive = directive_draft(target, text, cited, review) if target and structural else None
     parties: Parties = read_parties(blocks, index, who.value, review)
-    work = read_obligations(blocks.body, header.issued_on, today, calendar, review)
+    work = read_obligations(blocks.body, header.issued_on, today, calendar, review,
+                            index=index, addressees=parties.addressees)  # fmt: skip
     return DispatchDraft(
         document=document,
         directive=directive,

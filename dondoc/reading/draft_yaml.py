@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from dondoc.config.spec import DeadlineSpec
+from dondoc.config.spec import UNREAD_DEADLINE, CutoffSpec, DeadlineSpec
 from dondoc.reading.draft import DispatchDraft, DocumentDraft, ObligationDraft
 from dondoc.reading.review import ReviewPoint
 
 _DOC_FIELDS = ("number", "doc_type", "issuer", "unit", "issued_on", "subject", "implements")
 _REQUIRED = {"number", "doc_type", "issuer", "issued_on", "subject"}
-_OBLIGATION_FIELDS = ("kind", "title", "phrase", "recurrence", "deadline", "first_period")
+_OBLIGATION_FIELDS = ("kind", "title", "phrase", "recurrence", "deadline", "first_period",
+                      "cutoff", "addressees")  # fmt: skip
+_OPTIONAL = {"first_period", "cutoff", "addressees"}
 
 
 def quoted(value: str) -> str:
@@ -33,6 +35,16 @@ def scalar(value: object) -> str:
     if isinstance(value, dt.date | int):
         return str(value)
     return quoted(str(value))
+
+
+def cutoff_yaml(cut: CutoffSpec | None) -> str:
+    if cut is None:
+        return "null"
+    return "{" + (f"month: {cut.month}, " if cut.month is not None else "") + f"day: {cut.day}}}"
+
+
+def names_yaml(names: tuple[str, ...] | None) -> str:
+    return "null" if names is None else "[" + ", ".join(quoted(n) for n in names) + "]"
 
 
 def deadline_yaml(rule: DeadlineSpec | None) -> str:
@@ -123,11 +135,21 @@ def _obligations(w: _Writer, obligations: Iterable[ObligationDraft]) -> None:
             "title": quoted(ob.title),
             "phrase": quoted(ob.phrase),
             "recurrence": quoted(ob.recurrence),
-            "deadline": deadline_yaml(ob.deadline),
+            # `dondoc load` refuses UNREAD, naming the file, line and field.
+            "deadline": quoted(UNREAD_DEADLINE)
+            if ob.deadline_unread
+            else deadline_yaml(ob.deadline),
             "first_period": scalar(ob.first_period),
+            "cutoff": cutoff_yaml(ob.cutoff),
+            "addressees": names_yaml(ob.addressees),
         }
         for field in _OBLIGATION_FIELDS:
-            if field == "first_period" and ob.first_period is None:
+            if field in _OPTIONAL and values[field] == "null":
                 w.reviews(f"{where}.{field}", "    ")
                 continue
             w.key(f"{where}.{field}", "    ", field, values[field])
+
+
+def _deadline(ob: ObligationDraft) -> str:
+    # `dondoc load` refuses UNREAD, naming the file, line and field: a stated date is not lost.
+    return quoted(UNREAD_DEADLINE) if ob.deadline_unread else deadline_yaml(ob.deadline)

@@ -1,5 +1,6 @@
-"""The numbered tasks of a dispatch's body ("1.", "2.", "a)", "Điều 1.") and what each asks:
-its kind (plan, inspection, report), a title, and where reports go. Pure functions."""
+"""What one task asks: its kind (plan, inspection, report), a title, the reports it splits into
+("báo cáo 6 tháng ... trước ngày X; báo cáo năm ... trước ngày Y": one report each), and where
+reports go. Pure functions."""
 
 from __future__ import annotations
 
@@ -7,40 +8,32 @@ import re
 from dataclasses import dataclass
 
 from dondoc.config.spec import ObligationKind
+from dondoc.reading.deadline_phrases import date_hits, lowered
 from dondoc.reading.text import squash
 
-_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.)]\s+(?P<text>\S.*)$")
-_ARTICLE = re.compile(r"^Điều\s+(?P<n>\d{1,2})\s*[.:]\s*(?P<text>.*)$")
-_SUB = re.compile(r"^(?P<n>[a-zđ])\s*\)\s+(?P<text>\S.*)$")
-_SECTION = re.compile(r"^[IVX]{1,4}\s*[.)]\s+\S")
-_BOILERPLATE = re.compile(
-    r"có hiệu lực|chịu trách nhiệm thi hành|thi hành (?:quyết định|chỉ thị) này|^ban hành kèm theo",
-    re.I,
-)
-_REQUEST = re.compile(r"\b(?:đề nghị|yêu cầu|giao)\b", re.I)
 _KIND_WORDS: tuple[tuple[ObligationKind, re.Pattern[str]], ...] = (
     ("plan", re.compile(r"kế hoạch|chương trình hành động|đề án|ban hành")),
     ("inspection", re.compile(r"kiểm tra|thanh tra")),
-    ("report", re.compile(r"báo cáo")),
+    ("report", re.compile(r"báo cáo|có ý kiến|góp ý|cho ý kiến|tham gia ý kiến")),
 )
+# "thực hiện Đề án 06", "triển khai Kế hoạch số 45": a document named, not a plan to make.
+_NAMED_PLAN = re.compile(r"(?:thực hiện|triển khai|của|theo|tại)\s+(?:các\s+)?$")
+_MAKES_PLAN = re.compile(r"xây dựng|ban hành|lập|trình|phê duyệt|hoàn thiện|sửa đổi")
 _THEN_REPORT = re.compile(r"(?:kiểm tra|thanh tra)\s*(?:,|và)\s*báo cáo\s+")
 _TITLE_END = re.compile(
     r",\s*gửi\b|\sgửi về\b|\s(?:trước|chậm nhất|hạn chót|trong thời hạn|trong (?:quý|tháng))\b"
-    r"|;|\.\s|\.$"
+    r"|;|:\s|\.\s|\.$"
     r"|\stheo (?:các|địa chỉ)\b|\s\(sau đây"
 )
-_ADDRESS = re.compile(r"theo địa chỉ\s*:?\s*(?P<a>.+?)(?:\s+để\s|;|\.\s|\.?$)")
-_SEND_TO = re.compile(r"gửi về\s+(?P<a>.+?)(?=\s+(?:trước|chậm nhất|để|trong|qua)\b|[,.;]|$)")
-_EMAIL = re.compile(r"(?:thư điện tử|email|e-mail)\s*:?\s*(?P<e>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+# "báo cáo 6 tháng", "báo cáo định kỳ năm", "báo cáo quý": the report a period names.
+_PERIOD_REPORT = re.compile(
+    r"báo cáo\s+(?:định kỳ\s+)?(?:kết quả\s+)?(?P<p>(?:6|sáu|06) tháng|(?:9|chín|09) tháng"
+    r"|quý|tháng|(?:hàng |mỗi )?năm)(?!\w)(?!\s+\d)"
+)
+_PERIOD_CODES = {"6m": "half-year-report", "9m": "nine-month-report", "year": "annual-report",
+                 "quarter": "quarterly-report", "month": "monthly-report"}  # fmt: skip
 _LEAD = re.compile(r"^(?P<who>[^.;]{3,120}):$")
 _MAX_TITLE = 160
-
-
-@dataclass(frozen=True)
-class TaskText:
-    label: str  # "1", "2.b", "Điều 3", "¶2" (a paragraph when nothing is numbered)
-    text: str
-    lead: str | None = None  # the numbered item's own words when the task is one of its a), b)
 
 
 @dataclass(frozen=True)
@@ -50,72 +43,89 @@ class Asked:
     text: str  # the words the deadline is read from
     phrase_hint: str | None = None  # for a split inspection: "Định kỳ kiểm tra"
     kind_known: bool = True
+    period: str | None = None  # the report a period names: "6m", "9m", "year", "quarter"
 
 
-def split_tasks(body: list[str]) -> tuple[list[TaskText], bool]:
-    """The tasks of the body lines, and whether they were numbered. After the last numbered
-    task, a new paragraph (a capital after a full stop) closes the list: "Trong quá trình
-    thực hiện, nếu có vướng mắc..." is not part of the last task."""
-    items: list[tuple[str, list[str], list[tuple[str, list[str]]]]] = []
-    closed = False
-    for line in body:
-        line = line.strip()
-        if not line or _SECTION.match(line):
-            continue
-        if m := _ITEM.match(line) or _ARTICLE.match(line):
-            label = m["n"] if line[0].isdigit() else f"Điều {m['n']}"
-            items.append((label, [m["text"]], []))
-            closed = False
-        elif (m := _SUB.match(line)) and items:
-            items[-1][2].append((m["n"], [m["text"]]))
-        elif items and not closed:
-            lines = items[-1][2][-1][1] if items[-1][2] else items[-1][1]
-            closed = lines[-1].rstrip().endswith(".") and line[:1].isupper()
-            if not closed:
-                lines.append(line)
-    if not items:
-        return _paragraphs(body), False
-    tasks: list[TaskText] = []
-    for label, lines, subs in items:
-        lead = squash(" ".join(lines))
-        if _BOILERPLATE.search(lead):
-            continue
-        if not subs:
-            tasks.append(TaskText(label, lead))
-        for sub, sub_lines in subs:
-            tasks.append(TaskText(f"{label}.{sub}", squash(" ".join(sub_lines)), lead))
-    return tasks, True
+def period_code(period: str | None) -> str | None:
+    return _PERIOD_CODES.get(period or "")
 
 
-def _paragraphs(body: list[str]) -> list[TaskText]:
-    paragraphs = [squash(line) for line in body if _REQUEST.search(line)]
-    return [TaskText(f"¶{i}", p) for i, p in enumerate(paragraphs, 1)]
-
-
-def lead_addressee(task: TaskText) -> str | None:
+def lead_who(lead: str | None) -> str | None:
     """ "Các Bộ, ngành:" when a numbered item gives its a), b) to some addressees only."""
-    if task.lead is None:
-        return None
-    m = _LEAD.match(task.lead.strip())
+    m = _LEAD.match((lead or "").strip())
     return m["who"] if m else None
 
 
 def what_is_asked(text: str) -> list[Asked]:
-    """One obligation per task, or two for "Định kỳ kiểm tra, báo cáo ...": the inspection,
-    and the report that carries the date."""
-    low = text.lower()
+    """One obligation per task; one per period report when several are dated ("báo cáo 6
+    tháng ... trước ngày X; báo cáo năm ... trước ngày Y"); two for "Định kỳ kiểm tra, báo
+    cáo ...": the inspection, and the report that carries the date."""
+    low = lowered(text)
+    if len(parts := _period_parts(text, low)) > 1:
+        return parts
+    if (cut := _report_after_work(low)) is not None:
+        # "rà soát ..., hoàn thành trước ngày D1; báo cáo kết quả trước ngày D2": two dates
+        work, report = text[:cut].rstrip(" ,;"), text[cut:].lstrip(" ,;")
+        first = what_is_asked(work)[0]
+        return [first, Asked("report", _title(report), report, period=_period_of(lowered(report)))]
     if both := _THEN_REPORT.search(low):
         obj = _clause(text[both.end() :])
         inspected = re.sub(r"^kết quả\s+", "", obj)
         return [
             Asked("inspection", f"Kiểm tra việc {inspected}", text[: both.start()],
                   squash(text[: low.index("tra", both.start()) + 3])),
-            Asked("report", f"Báo cáo {obj}", text[both.start() :]),
+            Asked("report", f"Báo cáo {obj}", text[both.start() :], period=_period_of(low)),
         ]  # fmt: skip
-    found = [(m.start(), kind) for kind, p in _KIND_WORDS if (m := p.search(low))]
+    found = [(at, kind) for kind, p in _KIND_WORDS if (at := _kind_at(kind, p, low)) is not None]
     if not found:
         return [Asked("plan", _title(text), text, kind_known=False)]
-    return [Asked(min(found)[1], _title(text), text)]
+    kind = min(found)[1]
+    return [Asked(kind, _title(text), text, period=_period_of(low) if kind == "report" else None)]
+
+
+def _report_after_work(low: str) -> int | None:
+    """Where a report with its own date follows a dated piece of work, if it does."""
+    hits = date_hits(low)
+    if len(hits) < 2:
+        return None
+    between = low[hits[0].end : hits[1].start]
+    m = re.search(r"(?:,|;|\.|\bvà)\s*(?:(?:đồng thời|sau đó)\s*,?\s*)?(?:gửi\s+)?báo cáo", between)
+    return hits[0].end + m.start() if m else None
+
+
+def _kind_at(kind: ObligationKind, pattern: re.Pattern[str], low: str) -> int | None:
+    for m in pattern.finditer(low):
+        before = low[max(0, m.start() - 40) : m.start()]
+        if kind == "plan" and _NAMED_PLAN.search(before) and not _MAKES_PLAN.search(before):
+            continue
+        return m.start()
+    return None
+
+
+def _period_of(low: str) -> str | None:
+    m = _PERIOD_REPORT.search(low)
+    return _period_key(m["p"]) if m else None
+
+
+def _period_key(words: str) -> str:
+    if "tháng" in words and words.split()[0] in ("6", "06", "sáu"):
+        return "6m"
+    if "tháng" in words and words.split()[0] in ("9", "09", "chín"):
+        return "9m"
+    return {"quý": "quarter", "tháng": "month"}.get(words, "year")
+
+
+def _period_parts(text: str, low: str) -> list[Asked]:
+    marks = list(_PERIOD_REPORT.finditer(low))
+    if len({_period_key(m["p"]) for m in marks}) < 2:
+        return []
+    out: list[Asked] = []
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        part = text[m.start() : nxt.start() if nxt else len(text)]
+        if not date_hits(lowered(part)):
+            return []
+        out.append(Asked("report", _title(part), part, period=_period_key(m["p"])))
+    return out
 
 
 def _clause(text: str) -> str:
@@ -128,17 +138,42 @@ def _clause(text: str) -> str:
 
 
 def _title(text: str) -> str:
-    clause = _clause(text)
+    clause = re.sub(r"^[-+•*]\s*", "", _clause(text))
+    clause = re.sub(r"\s+gửi$", "", clause)
     return clause[:1].upper() + clause[1:]
+
+
+_ADDRESS = re.compile(
+    r"theo địa chỉ\s*:?\s*(?P<a>.+?)(?:\s+(?:để|trước|chậm nhất|trong)\s|;|\.\s|\.?$)"
+)
+_SEND_TO = re.compile(
+    r"gửi(?:\s+(?:báo cáo|văn bản|ý kiến)[^,.;()]{0,50}?)?\s+về\s+"
+    r"(?P<a>(?:\([^)]*\)|[^(])+?)(?=\s+(?:trước|chậm nhất|để|trong|qua|theo)\b|[,.;]|$)"
+)
+_EMAIL = re.compile(r"[\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)+")
+_MASK = re.compile(r"\x00(\d+)\x00")
 
 
 def report_addresses(texts: list[str]) -> list[str]:
     """Where reports go: the "theo địa chỉ: ..." addresses, else the "gửi về ..." ones, each
-    distinct once; an e-mail address ("thư điện tử: ...") is added to the first."""
-    found = [m["a"].strip(" ,") for t in texts for m in _ADDRESS.finditer(t)]
-    found = found or [m["a"].strip(" ,") for t in texts for m in _SEND_TO.finditer(t)]
-    out = list(dict.fromkeys(found))
-    emails = [m["e"] for t in texts for m in _EMAIL.finditer(t)]
-    if emails:
-        out = [f"{out[0]}, {emails[0]}", *out[1:]] if out else [emails[0]]
+    distinct once; an e-mail address ("thư điện tử: ...") is added to the first. Lines are
+    joined first (an address may wrap), and e-mail addresses are read whole: their dots and
+    hyphens do not end an address."""
+    text = " ".join(squash(t) for t in texts)
+    emails = list(dict.fromkeys(m.group() for m in _EMAIL.finditer(text)))
+    masked = _EMAIL.sub(lambda m: f"\x00{emails.index(m.group())}\x00", text)
+    found = [_unmask(m["a"], emails) for m in _ADDRESS.finditer(masked)]
+    found = [a for a in found if a not in emails]  # "theo địa chỉ thư điện tử: ..."
+    found = found or [_unmask(m["a"], emails) for m in _SEND_TO.finditer(masked)]
+    out = list(dict.fromkeys(a for a in found if a))
+    named = [e for e in emails if not any(e in a for a in out)]
+    if named:
+        out = [f"{out[0]}, {named[0]}", *out[1:]] if out else [named[0]]
     return out
+
+
+def _unmask(address: str, emails: list[str]) -> str:
+    address = re.sub(r"(?:^|\s*\b)(?:(?:địa chỉ )?thư điện tử|e-?mail|hộp thư)\b\s*:?\s*$", "",
+                     address.strip(" ,"))  # fmt: skip
+    address = re.sub(r"^(?:địa chỉ )?(?:thư điện tử|e-?mail)\s*:?\s*", "", address)
+    return _MASK.sub(lambda m: emails[int(m[1])], address).strip(" ,:")

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from dondoc.config.spec import DirectiveSpec, DocumentSpec, ObligationSpec
 from dondoc.config.spec_loader import AgencyRecord, resolve_addressees
+from dondoc.config.spec_scopes import obligation_agencies
 from dondoc.engine.cutoff import cutoff_rule
 from dondoc.models import Agency, Assignment, Document, Obligation
 
@@ -124,16 +125,21 @@ def load_directive(
             source_text=_read_source(spec.dispatch, spec_path),
             implements=directive,
         )
+    # Each obligation binds its own addressees, else all the directive's; a reload replaces
+    # the assignments as for a change of the directive's addressees.
+    scopes = obligation_agencies(spec, agencies, addressees, source=spec_path)
     codes = [a.code for a in addressees]
-    agency_ids = session.exec(select(Agency.id).where(col(Agency.code).in_(codes))).all()
+    rows = session.exec(select(Agency.code, Agency.id).where(col(Agency.code).in_(codes))).all()
+    ids = {code: agency_id for code, agency_id in rows}
     obligations = []
-    for ob_spec in spec.obligations:
+    for ob_spec, scope in zip(spec.obligations, scopes, strict=True):
         obligation = _obligation_for(session, directive.id, ob_spec.code)
         _apply_obligation(obligation, ob_spec, spec.report_to)
         obligation.dispatch_id = dispatch.id if dispatch else None
         session.add(obligation)
         session.flush()
-        _replace_assignments(session, obligation, [i for i in agency_ids if i is not None])
+        agency_ids = [i for a in scope if (i := ids.get(a.code)) is not None]
+        _replace_assignments(session, obligation, agency_ids)
         obligations.append(obligation)
     return obligations
 

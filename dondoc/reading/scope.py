@@ -1,0 +1,127 @@
+"""Who must act on one task: the agency or group a numbered item names at its start ("3. Bộ
+Khoa học và Công nghệ chủ trì ...", "2. Giao Bộ Công an ...", "4. Ủy ban nhân dân các tỉnh,
+thành phố ...:", "Các Bộ, ngành: a) ..."), matched with the agency list (`AgencyIndex`). None
+when the task names nobody or everybody the directive addresses. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dondoc.reading.agencies import AgencyIndex, ordered
+
+_OPENING = re.compile(r"^(?:[-+•*]\s*)?(?:giao(?: cho)?|đề nghị|yêu cầu|phân công)\s+", re.I)
+# Where the name ends: the verb that follows it (lower case: "Ban Chỉ đạo" is a name).
+_VERB = re.compile(
+    r"\s(?:chủ trì|chỉ đạo|có trách nhiệm|chịu trách nhiệm|phối hợp|khẩn trương|tổ chức"
+    r"|thực hiện|triển khai|rà soát|xây dựng|nghiên cứu|hướng dẫn|ban hành|báo cáo|tăng cường"
+    r"|kiểm tra|đẩy mạnh|tiếp tục|hoàn thành|tập trung|căn cứ|theo dõi|đôn đốc|quán triệt|bố trí"
+    r"|cân đối|sửa đổi|trình|gửi|lập|đề xuất|quản lý|thường xuyên|nghiêm túc|bảo đảm|đảm bảo"
+    r"|nâng cao|giao|cung cấp|tổng hợp|định kỳ|h[ằà]ng (?:năm|quý|tháng)|khẩn|chủ động|ưu tiên"
+    r"|xác định|cập nhật|công bố|thanh tra|phổ biến|tuyên truyền|hoàn thiện|nắm|được|là|cần"
+    r"|phải|sớm|trong|theo|để|về|với|(?P<speaks>đề nghị|yêu cầu|trân trọng|xin|kính))\b"
+)
+# A name starts with a capital ("Ban Chỉ đạo", not "Ban hành"), or "các Bộ" after "Giao".
+_NAME_START = re.compile(
+    r"^(?:[Cc]ác\s+)?(?:Bộ|bộ|Ủy ban|Uỷ ban|ủy ban|UBND|Sở|sở|Ngân hàng|Văn phòng|Cục|Tổng cục"
+    r"|(?:Ban|Thanh tra|Kiểm toán|Hội đồng|Viện|Đài|Bảo hiểm|Tập đoàn|Tổng công ty)\s+[A-ZĐÂ]"
+    r"|Cơ quan|cơ quan|[Đđ]ịa phương|ngành)"
+)
+_MAX_NAME = 160
+
+
+@dataclass(frozen=True)
+class Scope:
+    names: tuple[str, ...] | None  # groups and codes; None: every addressee
+    notes: tuple[str, ...] = ()
+
+
+def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> Scope:
+    """``words``: the item's own text (its lead for a lettered point or bullet)."""
+    who = _subject(words)
+    if who is None:
+        return Scope(None)
+    who = _longest_name(who, index)
+    m = index.match(who)
+    named = ordered([*m.groups, *m.codes])
+    everyone = _members(index, addressees)
+    if not named and len(everyone) == 1:
+        return Scope(None)  # one addressee: whoever the task names works for it
+    if not named:
+        return Scope(None, (f"'{who}' may name who must act but matches no agency: check",))
+    covers = _members(index, named)
+    notes = list(m.notes)
+    if m.unmatched:
+        notes.append(f"'{who}' read as {', '.join(named)}: check who must act")
+    parents = {_parent(index, c, everyone) for c in covers}
+    if everyone and not covers <= everyone and parents <= everyone:
+        # "Sở Xây dựng các tỉnh": the People's Committees addressed answer for their departments.
+        covers, named = parents, _as_groups(index, parents, everyone)
+        notes.append(f"'{who}' read as the addressees they belong to: {', '.join(named)}")
+    if everyone and covers >= everyone:  # everyone the directive addresses
+        return Scope(None, tuple(notes) if m.unmatched else ())
+    if everyone and not covers <= everyone:
+        outside = ", ".join(sorted(covers - everyone)[:8])
+        notes.append(
+            f"'{who}' names agencies the directive does not address ({outside}): add them to "
+            "'addressees', or change this obligation's addressees"
+        )
+    return Scope(named, tuple(notes))
+
+
+def _parent(index: AgencyIndex, code: str, everyone: set[str]) -> str:
+    parent = index.agencies[code].parent
+    return parent if code not in everyone and parent is not None else code
+
+
+def _as_groups(index: AgencyIndex, codes: set[str], everyone: set[str]) -> tuple[str, ...]:
+    """Codes written as the groups they fill (within the addressees), then single codes."""
+    names: list[str] = []
+    left = set(codes)
+    for group in sorted({g for c in codes for g in index.agencies[c].groups}):
+        members = index.members(group) & everyone
+        if members and members <= codes:
+            names.append(group)
+            left -= members
+    return ordered([*names, *sorted(left)])
+
+
+def _longest_name(who: str, index: AgencyIndex) -> str:
+    """The longest opening of ``who`` that names agencies and nothing else ("Ủy ban nhân dân
+    các tỉnh ... Trung ương" of "... Trung ương kiện toàn Ban Chỉ huy"), else ``who``."""
+    words = who.split()
+    for n in range(len(words), 0, -1):
+        m = index.match(" ".join(words[:n]).rstrip(" ,;"))
+        if not m.unmatched and (m.groups or m.codes):
+            return " ".join(words[:n]).rstrip(" ,;")
+    return who
+
+
+def names_someone(words: str) -> bool:
+    """Whether the words open with the name of who acts ("Các Bộ, ngành:", "Bộ Công an")."""
+    return _subject(words) is not None
+
+
+def _members(index: AgencyIndex, names: tuple[str, ...]) -> set[str]:
+    return set().union(*(index.members(n) for n in names)) if names else set()
+
+
+def _subject(words: str) -> str | None:
+    text = _OPENING.sub("", words.strip())
+    heading, said, rest = text.partition(": ")
+    if not _NAME_START.match(text) and said and len(heading) <= 80:
+        text = _OPENING.sub("", rest)  # "Báo cáo năm: Ủy ban nhân dân các tỉnh ... báo cáo"
+    # "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, Chủ tịch ...": the minister's title is the Bộ.
+    text = re.sub(r"^(?:Các\s+)?Bộ trưởng(?:\s+các Bộ)?(?=\s*,|\s+và\b)", "Các Bộ", text)
+    if not _NAME_START.match(text):
+        return None
+    head = text[:_MAX_NAME]
+    colon = head.find(":")
+    if colon > 0:
+        head = head[:colon]
+    if verb := _VERB.search(head):
+        if verb["speaks"]:  # "Bộ Xây dựng đề nghị ...": the issuer speaking, not acting
+            return None
+        head = head[: verb.start()]
+    head = head.strip(" ,;.")
+    return head or None

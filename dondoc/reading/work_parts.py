@@ -1,0 +1,137 @@
+"""Parts of reading the obligations: the paragraphs after the list (a deadline in its own
+paragraph belongs to the reports above it), the recurrences of period reports read together
+("báo cáo 6 tháng", "báo cáo 9 tháng", "báo cáo năm": three yearly reports), report dates left
+over, and the sentence a review point quotes. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from dondoc.config.spec import Recurrence
+from dondoc.engine.deadlines import WorkCalendar
+from dondoc.reading.deadline_phrases import date_hits, lowered, no_date_hits
+from dondoc.reading.deadline_rules import DeadlineReading
+from dondoc.reading.segments import TaskText
+from dondoc.reading.tasks import Asked, what_is_asked
+from dondoc.reading.text import squash
+
+_REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
+_SENTENCE_END = re.compile(r"(?<=[^\d\s][.;])\s+(?=\S)")
+_MAX_SENTENCE = 300
+ReadingOf = Callable[
+    [Asked, TaskText, dt.date | None, WorkCalendar | None, Recurrence | None], DeadlineReading
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    task: TaskText
+    asked: Asked
+    reading: DeadlineReading
+    notes: tuple[str, ...] = ()
+    extra: str | None = None  # the paragraph after the list the deadline came from
+
+
+def forced_recurrences(periods: list[str | None]) -> dict[str, Recurrence]:
+    """The recurrence each named period report has in this document: a 9-month and an annual
+    report are yearly; a 6-month report is yearly too beside them (one report a year, due
+    mid-year), half-yearly otherwise (read from its dates)."""
+    present = {p for p in periods if p}
+    forced: dict[str, Recurrence] = {"9m": "yearly", "year": "yearly", "quarter": "quarterly",
+                                     "month": "monthly"}  # fmt: skip
+    if "6m" in present and present & {"9m", "year"}:
+        forced["6m"] = "yearly"
+    return forced
+
+
+def after_list(
+    found: list[Found],
+    paragraphs: list[TaskText],
+    issued_on: dt.date | None,
+    cal: WorkCalendar | None,
+    reading_of: ReadingOf,
+) -> list[Found]:
+    """A paragraph after the list that states a date for reports ("Báo cáo gửi về Bộ ...
+    trước ngày 10/12/2025.") gives it to the reports above without one; with no such report
+    it is a report of its own. Other paragraphs that ask something by a date are tasks."""
+    out = list(found)
+    for para in paragraphs:
+        for a in what_is_asked(para.text):
+            reading = reading_of(a, para, issued_on, cal, None)
+            reports = a.kind == "report" or bool(_REPORTING.search(para.text))
+            targets = [j for j, f in enumerate(out) if _awaits_date(f)]
+            if reports and reading.stated and targets:
+                for j in targets:
+                    out[j] = _attach(out[j], para, issued_on, cal, reading_of, len(targets))
+            elif _repeats(reading, out):
+                continue  # "Báo cáo gửi về Bộ trước ngày 10/12 hằng năm" said again below
+            elif reading.stated or (reports and not any(f.asked.kind == "report" for f in out)):
+                if reading.recurrence == "once" and not reading.stated:
+                    continue  # "Trong quá trình thực hiện, ... báo cáo ..." without a date
+                kind = "report" if reports else a.kind
+                out.append(Found(para, replace(a, kind=kind, kind_known=True), reading))
+    return out
+
+
+def _repeats(reading: DeadlineReading, found: list[Found]) -> bool:
+    return reading.dated and any(
+        (f.reading.recurrence, f.reading.deadline) == (reading.recurrence, reading.deadline)
+        for f in found
+    )
+
+
+def _attach(
+    f: Found,
+    para: TaskText,
+    issued_on: dt.date | None,
+    cal: WorkCalendar | None,
+    reading_of: ReadingOf,
+    shared: int,
+) -> Found:
+    # Read together, the task's own words keep their say on recurrence ("hằng năm").
+    joined = replace(f.asked, text=f"{f.asked.text} {para.text}")
+    reading = reading_of(joined, f.task, issued_on, cal, None)
+    shared_by = f", shared by {shared} reports" if shared > 1 else ""
+    note = f"deadline read from the paragraph after the list{shared_by}: check"
+    reading = replace(reading, notes=(*reading.notes, note))
+    return replace(f, reading=reading, extra=para.text)
+
+
+def _awaits_date(f: Found) -> bool:
+    """A report that states no date, and is not one on demand ("đột xuất")."""
+    return (
+        f.asked.kind == "report"
+        and not f.reading.stated
+        and not no_date_hits(lowered(f.asked.text))
+    )
+
+
+def stray_report_dates(body: list[str], found: list[Found]) -> list[str]:
+    """Dated phrases on lines about reports that no task took: a report left without a
+    deadline beside them may have dropped it."""
+    covered = " ".join(" ".join(filter(None, (f.task.text, f.task.lead, f.extra))) for f in found)
+    out = []
+    for line in (squash(b) for b in body):
+        if "báo cáo" not in line.lower():
+            continue
+        for hit in date_hits(lowered(line)):
+            phrase = line[hit.start : hit.end]
+            if phrase not in covered:
+                quoted = sentence_of(line, phrase)
+                out.append(f"a date for reports outside the tasks ('{quoted}'): write the deadline")
+    return out
+
+
+def sentence_of(text: str, phrase: str | None) -> str:
+    """The sentence of ``text`` that holds ``phrase`` (else the first), one line, trimmed."""
+    parts = [squash(p) for p in _SENTENCE_END.split(text) if p.strip()] or [squash(text)]
+    chosen = next((p for p in parts if phrase and phrase in p), None)
+    if chosen is None and phrase:
+        chosen = next((p for p in parts if squash(phrase) in p), parts[0])
+    chosen = chosen or parts[0]
+    if len(chosen) > _MAX_SENTENCE:
+        chosen = chosen[:_MAX_SENTENCE].rsplit(" ", 1)[0] + " …"
+    return chosen
