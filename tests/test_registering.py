@@ -22,6 +22,7 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from tests.conftest import run_dondoc
+from tests.test_web_app import make_client
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_23d49a1576b57a2d.txt"
@@ -66,17 +67,6 @@ def db_url(template_db: Path, workdir: Path) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(template_db, target)
     return f"sqlite:///{target}"
-
-
-def make_client(url: str) -> TestClient:
-    from dondoc.config.settings import Settings
-    from dondoc.web.app import create_app
-
-    return TestClient(
-        create_app(Settings(database_url=url), secret="s" * 48),
-        base_url="http://127.0.0.1:8080",
-        follow_redirects=False,
-    )
 
 
 @pytest.fixture
