@@ -311,8 +311,10 @@ def dondoc_served(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that need the server last and one after another (a stable sort); under
-    pytest-xdist (`--dist loadgroup`) they all go to one worker, so one server serves them."""
+    """Run the tests that need the server last and one after another (a stable sort), marked as
+    one pytest-xdist group. Under pytest 9.2 with pytest-xdist 3.8 the group does not hold
+    (xdist renames `item._nodeid`, pytest 9.2 reads `item._id`): each worker that draws one of
+    these tests starts its own server, which costs start-up time, not correctness."""
 
     def needs_server(item: pytest.Item) -> bool:
         return bool(FIXTURES & set(getattr(item, "fixturenames", ())))
