@@ -589,3 +589,20 @@ def test_the_flow_without_a_database_still_writes_its_draft_file(
     at = dt.datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     out = import_dispatch_flow(text=dispatch_text(), filename="cv-351.txt", at=at)
     assert out["review_page"] is None and Path(str(out["path"])).exists()
+
+
+def test_an_uploaded_word_file_makes_a_draft_read_from_its_tables(client: TestClient) -> None:
+    """A .docx as the ministry's office saves it (the header a two-column table) is read by its
+    content, whatever its name says."""
+    from tests.test_reading_sources import _docx
+
+    login(client)
+    got = client.post(
+        PAGE,
+        data={"csrftoken": token(client, PAGE), "text": ""},
+        files={"file": ("cong-van-215.docx", _docx())},
+    )
+    assert got.status_code == 303, got.text
+    page = client.get(got.headers["location"]).text
+    assert "Đọc từ cong-van-215.docx" in page and 'value="215/PTĐT-QHKT"' in page
+    assert "Cục Phát triển đô thị" in page
