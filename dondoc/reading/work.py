@@ -20,6 +20,7 @@ from dondoc.reading.tasks import Asked, period_code, report_addresses, what_is_a
 from dondoc.reading.work_parts import (
     Found,
     after_list,
+    cutoffs_joined,
     forced_recurrences,
     sentence_of,
     stray_report_dates,
@@ -80,6 +81,7 @@ def read_obligations(
     found = _readings(list(segments.tasks), issued_on, cal)
     found = after_list(found, list(segments.after), issued_on, cal, _reading_of)
     found = [f for i, f in enumerate(found) if not _said_again(f, found[:i])]
+    found = cutoffs_joined(found)
     if not found:
         review.add(
             "obligations",

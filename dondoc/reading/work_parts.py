@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from dondoc.config.spec import Recurrence
 from dondoc.engine.deadlines import WorkCalendar
+from dondoc.reading.data_periods import data_periods
 from dondoc.reading.deadline_phrases import date_hits, lowered, no_date_hits
 from dondoc.reading.deadline_rules import DeadlineReading
 from dondoc.reading.segments import TaskText
@@ -19,6 +20,7 @@ from dondoc.reading.tasks import Asked, what_is_asked
 from dondoc.reading.text import squash
 
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
+_CUTOFF_ONLY = re.compile(r"^\W*(?:thời điểm\s+|thời gian\s+)?(?:chốt|khóa|khoá)\s+số\s+liệu")
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.;])\s+(?=\S)")
 _MAX_SENTENCE = 300
 ReadingOf = Callable[
@@ -106,6 +108,44 @@ def _awaits_date(f: Found) -> bool:
         f.asked.kind == "report"
         and not f.reading.stated
         and not no_date_hits(lowered(f.asked.text))
+    )
+
+
+def cutoffs_joined(found: list[Found]) -> list[Found]:
+    """A task that only fixes when data are cut ("- Chốt số liệu ngày 25 hằng tháng;") is the
+    cut-off of the report beside it (the next one in its list, else the one before), not an
+    obligation of its own."""
+    out = list(found)
+    for f in found:
+        if not _only_cutoff(f):
+            continue
+        near = [g for g in out if g.asked.kind == "report" and _siblings(f, g)]
+        after = [g for g in near if found.index(g) > found.index(f)]
+        target = (after or near[::-1] or [None])[0]
+        if target is None:
+            continue
+        j = out.index(target)
+        joined = replace(target.asked, text=f"{f.asked.text.rstrip(' ;,.')}; {target.asked.text}")
+        note = f"data cut-off read from '{sentence_of(f.task.text, None)}' beside it: check"
+        out[j] = replace(target, asked=joined, notes=(*target.notes, note))
+        out.remove(f)
+    return out
+
+
+def _only_cutoff(f: Found) -> bool:
+    low = lowered(f.asked.text)
+    return (
+        not f.asked.kind_known
+        and not f.reading.stated
+        and bool(_CUTOFF_ONLY.match(low))
+        and any(p.data and p.first is None for p in data_periods(low))
+    )
+
+
+def _siblings(a: Found, b: Found) -> bool:
+    """Two tasks of the same list: points of one item, or loose bullets."""
+    return a.task.label.rsplit(".", 1)[0] == b.task.label.rsplit(".", 1)[0] or (
+        a.task.label.startswith("•") and b.task.label.startswith("•")
     )
 
 
