@@ -88,6 +88,8 @@ class _Item:
         """The item's words; a first line without a full stop is its heading ("Điều 1. Báo
         cáo năm" / "Ủy ban nhân dân ... báo cáo ..."), written "heading: rest"."""
         first, *rest = self.lines
+        if rest and _HEADING.match(first):  # "4. Tổ chức thực hiện" / "Bộ ... theo dõi ..."
+            return squash(" ".join(rest))
         if rest and len(first) <= 80 and not first.rstrip().endswith((".", ";", ":", ",")):
             return squash(f"{first}: {' '.join(rest)}")
         return squash(" ".join(self.lines))

@@ -14,7 +14,7 @@ from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.cutoffs import read_cutoff
 from dondoc.reading.deadline_rules import DeadlineReading, read_deadline
 from dondoc.reading.review import Review
-from dondoc.reading.scope import Scope, names_someone, task_scope
+from dondoc.reading.scope import IssuersPart, Scope, issuers_part, names_someone, task_scope
 from dondoc.reading.segments import TaskText, is_heading, split_tasks
 from dondoc.reading.tasks import Asked, period_code, report_addresses, what_is_asked
 from dondoc.reading.work_parts import (
@@ -69,6 +69,7 @@ def read_obligations(
     *,
     index: AgencyIndex | None = None,
     addressees: tuple[str, ...] = (),
+    issuer: str | None = None,
 ) -> Work:
     segments = split_tasks(list(body))
     first = sentence_of(segments.tasks[0].text if segments.tasks else " ".join(body), None)
@@ -93,7 +94,17 @@ def read_obligations(
     codes: Counter[str] = Counter()
     for f in found:
         i = len(out)
-        ob = _draft(f, codes, index, addressees, review, i)
+        part = _issuers_part(f, index, issuer, addressees)
+        if part is not None and not part.asks_others and not f.reading.stated:
+            review.add(
+                "obligations",
+                f"'{part.who}' is the issuer itself, one of its units or a body not addressed "
+                "that follows the work up: not read as an obligation of the addressees; add it "
+                "by hand if it is one",
+                sentence=sentence_of(f.task.text, None),
+            )
+            continue
+        ob = _draft(f, codes, index, addressees, review, i, part)
         if ob.kind == "report" and ob.deadline is None and strays:
             ob = replace(ob, deadline_unread=True)
             review.add(f"obligations[{i}].deadline", *strays, sentence=ob.source)
@@ -157,11 +168,19 @@ def _draft(
     addressees: tuple[str, ...],
     review: Review,
     i: int,
+    part: IssuersPart | None = None,
 ) -> ObligationDraft:
     a, reading, task = f.asked, f.reading, f.task
     source = sentence_of(f.extra or task.text, reading.phrase)
     cut = read_cutoff(a.text, reading.recurrence)
     scope = task_scope(task.lead or task.text, index, addressees) if index else Scope(None)
+    if part is not None:
+        # The issuer names itself, then asks the addressees ("xin gửi ... để Quý cơ quan có ý
+        # kiến"): they act. Naming itself without asking anyone is flagged, never bound.
+        note = () if part.asks_others else (
+            f"'{part.who}' is the issuer or one of its units: read as every addressee; check",
+        )  # fmt: skip
+        scope = Scope(None, note)
     phrase = reading.phrase if reading.dated else (a.phrase_hint or reading.phrase)
     review.add(f"obligations[{i}].deadline", *reading.notes, sentence=source)
     if reading.unread:
@@ -189,6 +208,14 @@ def _draft(
         deadline_unread=reading.unread,
         source=source,
     )
+
+
+def _issuers_part(
+    f: Found, index: AgencyIndex | None, issuer: str | None, addressees: tuple[str, ...]
+) -> IssuersPart | None:
+    if index is None or not addressees:
+        return None
+    return issuers_part(f.task.lead or f.task.text, index, issuer, addressees)
 
 
 def _titled(title: str, task: TaskText, scope: Scope) -> str:
