@@ -60,14 +60,22 @@ def after_list(
     trước ngày 10/12/2025.") gives it to the reports above without one; with no such report
     it is a report of its own. Other paragraphs that ask something by a date are tasks."""
     out = list(found)
+    # A list that dates none of its items: the report below dates the work it reports on.
+    undated = bool(found) and not any(f.reading.stated for f in found)
     for para in paragraphs:
         for a in what_is_asked(para.text):
             reading = reading_of(a, para, issued_on, cal, None)
             reports = a.kind == "report" or bool(_REPORTING.search(para.text))
             targets = [j for j, f in enumerate(out) if _awaits_date(f)]
+            work = [j for j in range(len(found)) if _work_awaits(out[j])]
+            if reports and reading.stated and reading.recurrence == "once" and undated and work:
+                for j in work:
+                    out[j] = _attach(out[j], para, issued_on, cal, reading_of, 0, _WORK_NOTE)
             if reports and reading.stated and targets:
                 for j in targets:
                     out[j] = _attach(out[j], para, issued_on, cal, reading_of, len(targets))
+            elif reports and reading.stated and undated and work:
+                out.append(Found(para, replace(a, kind="report", kind_known=True), reading))
             elif _repeats(reading, out):
                 continue  # "Báo cáo gửi về Bộ trước ngày 10/12 hằng năm" said again below
             elif reading.stated or (reports and not any(f.asked.kind == "report" for f in out)):
@@ -92,14 +100,28 @@ def _attach(
     cal: WorkCalendar | None,
     reading_of: ReadingOf,
     shared: int,
+    why: str = "",
 ) -> Found:
     # Read together, the task's own words keep their say on recurrence ("hằng năm").
     joined = replace(f.asked, text=f"{f.asked.text} {para.text}")
     reading = reading_of(joined, f.task, issued_on, cal, None)
     shared_by = f", shared by {shared} reports" if shared > 1 else ""
-    note = f"deadline read from the paragraph after the list{shared_by}: check"
+    note = f"deadline read from the paragraph after the list{shared_by}{why}: check"
     reading = replace(reading, notes=(*reading.notes, note))
     return replace(f, reading=reading, extra=para.text)
+
+
+_WORK_NOTE = " (the report on the work listed above, whose items state no date)"
+
+
+def _work_awaits(f: Found) -> bool:
+    """Work without a date of its own that the report below it may date."""
+    return (
+        f.asked.kind != "report"
+        and not f.reading.stated
+        and f.reading.recurrence == "once"
+        and not no_date_hits(lowered(f.asked.text))
+    )
 
 
 def _awaits_date(f: Found) -> bool:
