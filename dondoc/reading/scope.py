@@ -87,10 +87,29 @@ class IssuersPart:
     who: str
     asks_others: bool  # the issuer asks the addressees ("xin gửi ... để Quý cơ quan ...")
 
+    @property
+    def left_out(self) -> str:
+        return (
+            f"'{self.who}' is the issuer itself, one of its units or a body not addressed that "
+            "follows the work up: not read as an obligation of the addressees; add it by hand "
+            "if it is one"
+        )
+
+    @property
+    def scope(self) -> Scope:
+        """Who acts on a dated task the issuer names itself in: the addressees it asks ("xin
+        gửi ... để Quý cơ quan có ý kiến"); flagged when it asks nobody."""
+        if self.asks_others:
+            return Scope(None)
+        return Scope(None, (f"'{self.who}' is the issuer or one of its units: read as every "
+                            "addressee; check",))  # fmt: skip
+
 
 def issuers_part(
-    words: str, index: AgencyIndex, issuer: str | None, addressees: tuple[str, ...]
+    words: str, index: AgencyIndex | None, issuer: str | None, addressees: tuple[str, ...]
 ) -> IssuersPart | None:
+    if index is None or not addressees:
+        return None
     text = _OPENING.sub("", words.strip())
     who = _subject(text)
     if who is None:

@@ -94,15 +94,9 @@ def read_obligations(
     codes: Counter[str] = Counter()
     for f in found:
         i = len(out)
-        part = _issuers_part(f, index, issuer, addressees)
+        part = issuers_part(f.task.lead or f.task.text, index, issuer, addressees)
         if part is not None and not part.asks_others and not f.reading.stated:
-            review.add(
-                "obligations",
-                f"'{part.who}' is the issuer itself, one of its units or a body not addressed "
-                "that follows the work up: not read as an obligation of the addressees; add it "
-                "by hand if it is one",
-                sentence=sentence_of(f.task.text, None),
-            )
+            review.add("obligations", part.left_out, sentence=sentence_of(f.task.text, None))
             continue
         ob = _draft(f, codes, index, addressees, review, i, part)
         if ob.kind == "report" and ob.deadline is None and strays:
@@ -174,13 +168,7 @@ def _draft(
     source = sentence_of(f.extra or task.text, reading.phrase)
     cut = read_cutoff(a.text, reading.recurrence)
     scope = task_scope(task.lead or task.text, index, addressees) if index else Scope(None)
-    if part is not None:
-        # The issuer names itself, then asks the addressees ("xin gửi ... để Quý cơ quan có ý
-        # kiến"): they act. Naming itself without asking anyone is flagged, never bound.
-        note = () if part.asks_others else (
-            f"'{part.who}' is the issuer or one of its units: read as every addressee; check",
-        )  # fmt: skip
-        scope = Scope(None, note)
+    scope = part.scope if part is not None else scope
     phrase = reading.phrase if reading.dated else (a.phrase_hint or reading.phrase)
     review.add(f"obligations[{i}].deadline", *reading.notes, sentence=source)
     if reading.unread:
@@ -208,14 +196,6 @@ def _draft(
         deadline_unread=reading.unread,
         source=source,
     )
-
-
-def _issuers_part(
-    f: Found, index: AgencyIndex | None, issuer: str | None, addressees: tuple[str, ...]
-) -> IssuersPart | None:
-    if index is None or not addressees:
-        return None
-    return issuers_part(f.task.lead or f.task.text, index, issuer, addressees)
 
 
 def _titled(title: str, task: TaskText, scope: Scope) -> str:

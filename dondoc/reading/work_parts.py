@@ -143,9 +143,10 @@ def cutoffs_joined(found: list[Found]) -> list[Found]:
             continue
         near = [g for g in out if g.asked.kind == "report" and _siblings(f, g)]
         after = [g for g in near if found.index(g) > found.index(f)]
-        target = (after or near[::-1] or [None])[0]
-        if target is None:
+        candidates = after or near[::-1]
+        if not candidates:
             continue
+        target = candidates[0]
         j = out.index(target)
         joined = replace(target.asked, text=f"{f.asked.text.rstrip(' ;,.')}; {target.asked.text}")
         note = f"data cut-off read from '{sentence_of(f.task.text, None)}' beside it: check"
