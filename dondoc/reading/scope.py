@@ -29,7 +29,7 @@ _NAME_START = re.compile(
 )
 _MAX_NAME = 160
 # The issuer's own units, named in its dispatch: "Cục Phát triển đô thị", "Vụ Pháp chế".
-_UNIT = re.compile(r"^(?:Cục|Vụ|Văn phòng Bộ|Thanh tra Bộ|Tổng cục|Viện|Trung tâm|Ban)\s")
+_UNIT = re.compile(r"^(?:Cục|Vụ|Văn phòng Bộ|Thanh tra Bộ|Tổng cục)\s")
 _MONITORS = re.compile(r"^[\s,]*(?:chủ trì\s*,?\s*)?(?:theo dõi|đôn đốc)\b")
 # The issuer speaking to the addressees: "xin gửi dự thảo ... để Quý cơ quan có ý kiến".
 _ASKS_OTHERS = re.compile(r"\b(?:đề nghị|yêu cầu|xin gửi|gửi kèm|quý (?:cơ quan|bộ|ủy ban|uỷ ban"

@@ -57,6 +57,7 @@ _PAST = re.compile(
 )
 _ACTION = re.compile(r"báo cáo|kế hoạch|đề án|ban hành|kiểm tra|thanh tra|có ý kiến", re.I)
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
+_REPORT_OR_CUT = re.compile(r"báo cáo|(?:chốt|khóa|khoá) số liệu", re.I)
 _CONTENT_INTRO = re.compile(
     r"(?:nội dung|gồm|bao gồm|biểu mẫu|đề cương|phụ lục)[^.;]{0,40}:$", re.I
 )
@@ -181,7 +182,7 @@ def _asks(text: str) -> bool:
 
 
 def _worth_reading(paragraphs: list[TaskText]) -> list[TaskText]:
-    return [p for p in paragraphs if dated(p.text) or re.search(r"báo cáo", p.text, re.I)]
+    return [p for p in paragraphs if dated(p.text) or _REPORT_OR_CUT.search(p.text)]
 
 
 def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[TaskText]]:

@@ -21,6 +21,8 @@ from dondoc.reading.text import squash
 
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
 _CUTOFF_ONLY = re.compile(r"^\W*(?:thời điểm\s+|thời gian\s+)?(?:chốt|khóa|khoá)\s+số\s+liệu")
+_SECTIONED = re.compile(r"^[IVX]+\.")
+_MAX_REPORTED_WORK = 6
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.;])\s+(?=\S)")
 _MAX_SENTENCE = 300
 ReadingOf = Callable[
@@ -61,10 +63,18 @@ def after_list(
     it is a report of its own. Other paragraphs that ask something by a date are tasks."""
     out = list(found)
     # A list that dates none of its items: the report below dates the work it reports on.
-    undated = bool(found) and not any(f.reading.stated for f in found)
+    # A directive's long list of standing tasks, in sections, is not the contents of a report.
+    undated = (
+        0 < len(found) <= _MAX_REPORTED_WORK
+        and not any(f.reading.stated for f in found)
+        and not any(_SECTIONED.match(f.task.label) for f in found)
+    )
     for para in paragraphs:
         for a in what_is_asked(para.text):
             reading = reading_of(a, para, issued_on, cal, None)
+            if _only_cutoff(Found(para, a, reading)):  # "Thời điểm chốt số liệu: ngày 25 ..."
+                out.append(Found(para, a, reading))
+                continue
             reports = a.kind == "report" or bool(_REPORTING.search(para.text))
             targets = [j for j, f in enumerate(out) if _awaits_date(f)]
             work = [j for j in range(len(found)) if _work_awaits(out[j])]
@@ -141,7 +151,11 @@ def cutoffs_joined(found: list[Found]) -> list[Found]:
     for f in found:
         if not _only_cutoff(f):
             continue
-        near = [g for g in out if g.asked.kind == "report" and _siblings(f, g)]
+        reports = [g for g in out if g.asked.kind == "report" and not _only_cutoff(g)]
+        near = [g for g in reports if _siblings(f, g)]
+        if f.task.label.startswith("¶") and not near:  # after the list: its periodic reports
+            near = [g for g in reports if g.reading.recurrence != "once"]
+            near = near if len(near) == 1 else []
         after = [g for g in near if found.index(g) > found.index(f)]
         candidates = after or near[::-1]
         if not candidates:
@@ -158,8 +172,7 @@ def cutoffs_joined(found: list[Found]) -> list[Found]:
 def _only_cutoff(f: Found) -> bool:
     low = lowered(f.asked.text)
     return (
-        not f.asked.kind_known
-        and not f.reading.stated
+        not f.reading.stated
         and bool(_CUTOFF_ONLY.match(low))
         and any(p.data and p.first is None for p in data_periods(low))
     )
