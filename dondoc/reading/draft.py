@@ -142,7 +142,8 @@ def parse_dispatch(
     directive = directive_draft(target, text, cited, review) if target and structural else None
     parties: Parties = read_parties(blocks, index, who.value, review)
     work = read_obligations(blocks.body, header.issued_on, today, calendar, review,
-                            index=index, addressees=parties.addressees)  # fmt: skip
+                            index=index, addressees=parties.addressees,
+                            issuer=who.value)  # fmt: skip
     return DispatchDraft(
         document=document,
         directive=directive,

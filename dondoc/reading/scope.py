@@ -28,6 +28,15 @@ _NAME_START = re.compile(
     r"|Cơ quan|cơ quan|[Đđ]ịa phương|ngành)"
 )
 _MAX_NAME = 160
+# The issuer's own units, named in its dispatch: "Cục Phát triển đô thị", "Vụ Pháp chế".
+_UNIT = re.compile(r"^(?:Cục|Vụ|Văn phòng Bộ|Thanh tra Bộ|Tổng cục)\s")
+_MONITORS = re.compile(r"^[\s,]*(?:chủ trì\s*,?\s*)?(?:theo dõi|đôn đốc)\b")
+# The issuer speaking to the addressees: "xin gửi dự thảo ... để Quý cơ quan có ý kiến".
+_ASKS_OTHERS = re.compile(r"\b(?:đề nghị|yêu cầu|xin gửi|gửi kèm|quý (?:cơ quan|bộ|ủy ban|uỷ ban"
+                          r"|đơn vị|sở|địa phương))\b", re.I)  # fmt: skip
+# "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về Bộ ...": no ask.
+_IF_STUCK = re.compile(r"vướng mắc|khó khăn|phát sinh", re.I)
+_SENTENCES = re.compile(r"(?<=[.;])\s+")
 
 
 @dataclass(frozen=True)
@@ -54,12 +63,13 @@ def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> S
     if m.unmatched:
         notes.append(f"'{who}' read as {', '.join(named)}: check who must act")
     parents = {_parent(index, c, everyone) for c in covers}
-    if everyone and not covers <= everyone and parents <= everyone:
+    mapped = bool(everyone) and not covers <= everyone and parents <= everyone
+    if mapped:
         # "Sở Xây dựng các tỉnh": the People's Committees addressed answer for their departments.
         covers, named = parents, _as_groups(index, parents, everyone)
         notes.append(f"'{who}' read as the addressees they belong to: {', '.join(named)}")
     if everyone and covers >= everyone:  # everyone the directive addresses
-        return Scope(None, tuple(notes) if m.unmatched else ())
+        return Scope(None, tuple(notes) if m.unmatched or mapped else ())
     if everyone and not covers <= everyone:
         outside = ", ".join(sorted(covers - everyone)[:8])
         notes.append(
@@ -67,6 +77,56 @@ def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> S
             "'addressees', or change this obligation's addressees"
         )
     return Scope(named, tuple(notes))
+
+
+@dataclass(frozen=True)
+class IssuersPart:
+    """A task whose subject is the issuer, one of its units, or a body the directive does not
+    address that only follows the work up ("Văn phòng Chính phủ theo dõi, đôn đốc")."""
+
+    who: str
+    asks_others: bool  # the issuer asks the addressees ("xin gửi ... để Quý cơ quan ...")
+
+    @property
+    def left_out(self) -> str:
+        return (
+            f"'{self.who}' is the issuer itself, one of its units or a body not addressed that "
+            "follows the work up: not read as an obligation of the addressees; add it by hand "
+            "if it is one"
+        )
+
+    @property
+    def scope(self) -> Scope:
+        """Who acts on a dated task the issuer names itself in: the addressees it asks ("xin
+        gửi ... để Quý cơ quan có ý kiến"); flagged when it asks nobody."""
+        if self.asks_others:
+            return Scope(None)
+        return Scope(None, (f"'{self.who}' is the issuer or one of its units: read as every "
+                            "addressee; check",))  # fmt: skip
+
+
+def issuers_part(
+    words: str, index: AgencyIndex | None, issuer: str | None, addressees: tuple[str, ...]
+) -> IssuersPart | None:
+    if index is None or not addressees:
+        return None
+    text = _OPENING.sub("", words.strip())
+    who = _subject(text)
+    if who is None:
+        return None
+    who = _longest_name(who, index)
+    m = index.match(who)
+    codes = set(m.codes)
+    mine = index.match(issuer).codes if issuer else ()
+    everyone = _members(index, addressees)
+    own = bool(codes) and codes <= set(mine)  # "các Bộ" addressed leaves out the issuer
+    unit = not codes and not m.groups and bool(mine) and bool(_UNIT.match(who))
+    rest = text[text.find(who) + len(who) :] if who in text else ""
+    outside = bool(codes) and not codes & everyone and bool(_MONITORS.match(rest))
+    if not (own or unit or outside):
+        return None
+    asks = any(_ASKS_OTHERS.search(s) and not _IF_STUCK.search(s) for s in _SENTENCES.split(text))
+    return IssuersPart(who, asks)
 
 
 def _parent(index: AgencyIndex, code: str, everyone: set[str]) -> str:

@@ -57,6 +57,7 @@ _PAST = re.compile(
 )
 _ACTION = re.compile(r"báo cáo|kế hoạch|đề án|ban hành|kiểm tra|thanh tra|có ý kiến", re.I)
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
+_REPORT_OR_CUT = re.compile(r"báo cáo|(?:chốt|khóa|khoá) số liệu", re.I)
 _CONTENT_INTRO = re.compile(
     r"(?:nội dung|gồm|bao gồm|biểu mẫu|đề cương|phụ lục)[^.;]{0,40}:$", re.I
 )
@@ -88,6 +89,8 @@ class _Item:
         """The item's words; a first line without a full stop is its heading ("Điều 1. Báo
         cáo năm" / "Ủy ban nhân dân ... báo cáo ..."), written "heading: rest"."""
         first, *rest = self.lines
+        if rest and _HEADING.match(first):  # "4. Tổ chức thực hiện" / "Bộ ... theo dõi ..."
+            return squash(" ".join(rest))
         if rest and len(first) <= 80 and not first.rstrip().endswith((".", ";", ":", ",")):
             return squash(f"{first}: {' '.join(rest)}")
         return squash(" ".join(self.lines))
@@ -179,7 +182,7 @@ def _asks(text: str) -> bool:
 
 
 def _worth_reading(paragraphs: list[TaskText]) -> list[TaskText]:
-    return [p for p in paragraphs if dated(p.text) or re.search(r"báo cáo", p.text, re.I)]
+    return [p for p in paragraphs if dated(p.text) or _REPORT_OR_CUT.search(p.text)]
 
 
 def _read_items(lines: list[str]) -> tuple[list[_Item], list[TaskText], list[TaskText]]:

@@ -20,6 +20,13 @@ _KIND_WORDS: tuple[tuple[ObligationKind, re.Pattern[str]], ...] = (
 _NAMED_PLAN = re.compile(r"(?:thực hiện|triển khai|của|theo|tại)\s+(?:các\s+)?$")
 _MAKES_PLAN = re.compile(r"xây dựng|ban hành|lập|trình|phê duyệt|hoàn thiện|sửa đổi")
 _THEN_REPORT = re.compile(r"(?:kiểm tra|thanh tra)\s*(?:,|và)\s*báo cáo\s+")
+# "chỉ đạo kiểm tra an toàn các công trình ..., báo cáo kết quả về ... trước ngày D": the
+# inspection of something, then the report of its results.
+_CHECKED_THEN_REPORT = re.compile(
+    r"(?:kiểm tra|thanh tra)\s*,?\s+(?P<what>[^.;:]{3,150}?)\s*(?:,|\svà)\s*(?:gửi\s+)?"
+    r"(?=báo cáo\s+(?:kết quả|tình hình|về|cho|gửi|trước|chậm nhất|thủ tướng|bộ|ủy ban"
+    r"|uỷ ban|văn phòng|sở)\b)"
+)
 _TITLE_END = re.compile(
     r",\s*gửi\b|\sgửi về\b|\s(?:trước|chậm nhất|hạn chót|trong thời hạn|trong (?:quý|tháng))\b"
     r"|;|:\s|\.\s|\.$"
@@ -75,6 +82,14 @@ def what_is_asked(text: str) -> list[Asked]:
             Asked("inspection", f"Kiểm tra việc {inspected}", text[: both.start()],
                   squash(text[: low.index("tra", both.start()) + 3])),
             Asked("report", f"Báo cáo {obj}", text[both.start() :], period=_period_of(low)),
+        ]  # fmt: skip
+    if (checked := _CHECKED_THEN_REPORT.search(low)) and not date_hits(low[: checked.end()]):
+        what = squash(text[checked.start() : checked.end("what")])
+        return [
+            Asked("inspection", what[:1].upper() + what[1:], text[: checked.end()].rstrip(" ,"),
+                  squash(text[: low.index("tra", checked.start()) + 3])),
+            Asked("report", _title(text[checked.end() :]), text[checked.end() :],
+                  period=_period_of(low)),
         ]  # fmt: skip
     found = [(at, kind) for kind, p in _KIND_WORDS if (at := _kind_at(kind, p, low)) is not None]
     if not found:

@@ -14,12 +14,13 @@ from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.cutoffs import read_cutoff
 from dondoc.reading.deadline_rules import DeadlineReading, read_deadline
 from dondoc.reading.review import Review
-from dondoc.reading.scope import Scope, names_someone, task_scope
+from dondoc.reading.scope import IssuersPart, Scope, issuers_part, names_someone, task_scope
 from dondoc.reading.segments import TaskText, is_heading, split_tasks
 from dondoc.reading.tasks import Asked, period_code, report_addresses, what_is_asked
 from dondoc.reading.work_parts import (
     Found,
     after_list,
+    cutoffs_joined,
     forced_recurrences,
     sentence_of,
     stray_report_dates,
@@ -68,6 +69,7 @@ def read_obligations(
     *,
     index: AgencyIndex | None = None,
     addressees: tuple[str, ...] = (),
+    issuer: str | None = None,
 ) -> Work:
     segments = split_tasks(list(body))
     first = sentence_of(segments.tasks[0].text if segments.tasks else " ".join(body), None)
@@ -80,6 +82,7 @@ def read_obligations(
     found = _readings(list(segments.tasks), issued_on, cal)
     found = after_list(found, list(segments.after), issued_on, cal, _reading_of)
     found = [f for i, f in enumerate(found) if not _said_again(f, found[:i])]
+    found = cutoffs_joined(found)
     if not found:
         review.add(
             "obligations",
@@ -91,7 +94,11 @@ def read_obligations(
     codes: Counter[str] = Counter()
     for f in found:
         i = len(out)
-        ob = _draft(f, codes, index, addressees, review, i)
+        part = issuers_part(f.task.lead or f.task.text, index, issuer, addressees)
+        if part is not None and not part.asks_others and not f.reading.stated:
+            review.add("obligations", part.left_out, sentence=sentence_of(f.task.text, None))
+            continue
+        ob = _draft(f, codes, index, addressees, review, i, part)
         if ob.kind == "report" and ob.deadline is None and strays:
             ob = replace(ob, deadline_unread=True)
             review.add(f"obligations[{i}].deadline", *strays, sentence=ob.source)
@@ -155,11 +162,13 @@ def _draft(
     addressees: tuple[str, ...],
     review: Review,
     i: int,
+    part: IssuersPart | None = None,
 ) -> ObligationDraft:
     a, reading, task = f.asked, f.reading, f.task
     source = sentence_of(f.extra or task.text, reading.phrase)
     cut = read_cutoff(a.text, reading.recurrence)
     scope = task_scope(task.lead or task.text, index, addressees) if index else Scope(None)
+    scope = part.scope if part is not None else scope
     phrase = reading.phrase if reading.dated else (a.phrase_hint or reading.phrase)
     review.add(f"obligations[{i}].deadline", *reading.notes, sentence=source)
     if reading.unread:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from dondoc.config.spec import Recurrence
 from dondoc.engine.deadlines import WorkCalendar
+from dondoc.reading.data_periods import data_periods
 from dondoc.reading.deadline_phrases import date_hits, lowered, no_date_hits
 from dondoc.reading.deadline_rules import DeadlineReading
 from dondoc.reading.segments import TaskText
@@ -19,6 +20,9 @@ from dondoc.reading.tasks import Asked, what_is_asked
 from dondoc.reading.text import squash
 
 _REPORTING = re.compile(r"báo cáo|gửi (?:về|kết quả|văn bản)|có ý kiến|góp ý", re.I)
+_CUTOFF_ONLY = re.compile(r"^\W*(?:thời điểm\s+|thời gian\s+)?(?:chốt|khóa|khoá)\s+số\s+liệu")
+_SECTIONED = re.compile(r"^[IVX]+\.")
+_MAX_REPORTED_WORK = 6
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.;])\s+(?=\S)")
 _MAX_SENTENCE = 300
 ReadingOf = Callable[
@@ -58,14 +62,30 @@ def after_list(
     trước ngày 10/12/2025.") gives it to the reports above without one; with no such report
     it is a report of its own. Other paragraphs that ask something by a date are tasks."""
     out = list(found)
+    # A list that dates none of its items: the report below dates the work it reports on.
+    # A directive's long list of standing tasks, in sections, is not the contents of a report.
+    undated = (
+        0 < len(found) <= _MAX_REPORTED_WORK
+        and not any(f.reading.stated for f in found)
+        and not any(_SECTIONED.match(f.task.label) for f in found)
+    )
     for para in paragraphs:
         for a in what_is_asked(para.text):
             reading = reading_of(a, para, issued_on, cal, None)
+            if _only_cutoff(Found(para, a, reading)):  # "Thời điểm chốt số liệu: ngày 25 ..."
+                out.append(Found(para, a, reading))
+                continue
             reports = a.kind == "report" or bool(_REPORTING.search(para.text))
             targets = [j for j, f in enumerate(out) if _awaits_date(f)]
+            work = [j for j in range(len(found)) if _work_awaits(out[j])]
+            if reports and reading.stated and reading.recurrence == "once" and undated and work:
+                for j in work:
+                    out[j] = _attach(out[j], para, issued_on, cal, reading_of, 0, _WORK_NOTE)
             if reports and reading.stated and targets:
                 for j in targets:
                     out[j] = _attach(out[j], para, issued_on, cal, reading_of, len(targets))
+            elif reports and reading.stated and undated and work:
+                out.append(Found(para, replace(a, kind="report", kind_known=True), reading))
             elif _repeats(reading, out):
                 continue  # "Báo cáo gửi về Bộ trước ngày 10/12 hằng năm" said again below
             elif reading.stated or (reports and not any(f.asked.kind == "report" for f in out)):
@@ -90,14 +110,28 @@ def _attach(
     cal: WorkCalendar | None,
     reading_of: ReadingOf,
     shared: int,
+    why: str = "",
 ) -> Found:
     # Read together, the task's own words keep their say on recurrence ("hằng năm").
     joined = replace(f.asked, text=f"{f.asked.text} {para.text}")
     reading = reading_of(joined, f.task, issued_on, cal, None)
     shared_by = f", shared by {shared} reports" if shared > 1 else ""
-    note = f"deadline read from the paragraph after the list{shared_by}: check"
+    note = f"deadline read from the paragraph after the list{shared_by}{why}: check"
     reading = replace(reading, notes=(*reading.notes, note))
     return replace(f, reading=reading, extra=para.text)
+
+
+_WORK_NOTE = " (the report on the work listed above, whose items state no date)"
+
+
+def _work_awaits(f: Found) -> bool:
+    """Work without a date of its own that the report below it may date."""
+    return (
+        f.asked.kind != "report"
+        and not f.reading.stated
+        and f.reading.recurrence == "once"
+        and not no_date_hits(lowered(f.asked.text))
+    )
 
 
 def _awaits_date(f: Found) -> bool:
@@ -106,6 +140,48 @@ def _awaits_date(f: Found) -> bool:
         f.asked.kind == "report"
         and not f.reading.stated
         and not no_date_hits(lowered(f.asked.text))
+    )
+
+
+def cutoffs_joined(found: list[Found]) -> list[Found]:
+    """A task that only fixes when data are cut ("- Chốt số liệu ngày 25 hằng tháng;") is the
+    cut-off of the report beside it (the next one in its list, else the one before), not an
+    obligation of its own."""
+    out = list(found)
+    for f in found:
+        if not _only_cutoff(f):
+            continue
+        reports = [g for g in out if g.asked.kind == "report" and not _only_cutoff(g)]
+        near = [g for g in reports if _siblings(f, g)]
+        if f.task.label.startswith("¶") and not near:  # after the list: its periodic reports
+            near = [g for g in reports if g.reading.recurrence != "once"]
+            near = near if len(near) == 1 else []
+        after = [g for g in near if found.index(g) > found.index(f)]
+        candidates = after or near[::-1]
+        if not candidates:
+            continue
+        target = candidates[0]
+        j = out.index(target)
+        joined = replace(target.asked, text=f"{f.asked.text.rstrip(' ;,.')}; {target.asked.text}")
+        note = f"data cut-off read from '{sentence_of(f.task.text, None)}' beside it: check"
+        out[j] = replace(target, asked=joined, notes=(*target.notes, note))
+        out.remove(f)
+    return out
+
+
+def _only_cutoff(f: Found) -> bool:
+    low = lowered(f.asked.text)
+    return (
+        not f.reading.stated
+        and bool(_CUTOFF_ONLY.match(low))
+        and any(p.data and p.first is None for p in data_periods(low))
+    )
+
+
+def _siblings(a: Found, b: Found) -> bool:
+    """Two tasks of the same list: points of one item, or loose bullets."""
+    return a.task.label.rsplit(".", 1)[0] == b.task.label.rsplit(".", 1)[0] or (
+        a.task.label.startswith("•") and b.task.label.startswith("•")
     )
 
 
