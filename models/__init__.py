@@ -1,8 +1,16 @@
-"""SQLModel tables. Schema changes go through Alembic migrations only."""
+"""SQLModel tables. Schema changes go through Alembic migrations only.
+
+The board's accounts and the registering drafts are imported on first use (`__getattr__`):
+the quick commands never touch them, and each table class costs ~5 ms to build
+(docs/performance.md, "Commands"). `metadata` is whole whenever it is asked for."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from sqlmodel import SQLModel
 
-from dondoc.models.accounts import ROLES, AppUser
 from dondoc.models.base import UTCDateTime, table_of, utcnow
 from dondoc.models.directory import (
     Agency,
@@ -13,7 +21,6 @@ from dondoc.models.directory import (
     Document,
     DocumentBase,
 )
-from dondoc.models.drafts import DraftRecord
 from dondoc.models.messaging import NOTIFICATION_STATUSES, Event, Notification
 from dondoc.models.tracking import (
     Assignment,
@@ -26,7 +33,26 @@ from dondoc.models.tracking import (
     TaskBase,
 )
 
-metadata = SQLModel.metadata
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
+    from dondoc.models.accounts import ROLES, AppUser
+    from dondoc.models.drafts import DraftRecord
+
+    metadata: MetaData
+
+_ON_FIRST_USE = {"ROLES": "accounts", "AppUser": "accounts", "DraftRecord": "drafts"}
+
+
+def __getattr__(name: str) -> object:
+    if name == "metadata":
+        for module in set(_ON_FIRST_USE.values()):
+            importlib.import_module(f"dondoc.models.{module}")
+        return SQLModel.metadata
+    if name in _ON_FIRST_USE:
+        return getattr(importlib.import_module(f"dondoc.models.{_ON_FIRST_USE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "NOTIFICATION_STATUSES",
