@@ -8,8 +8,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from dondoc.config.spec_loader import AgencyRecord
+    from dondoc.engine.deadlines import WorkCalendar
 
 pytest_plugins = ["tests.smtp_server", "tests.prefect_server"]
 
@@ -120,3 +125,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'dondoc.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+# --- the reader's tests: the bundled agency directory and a work calendar --------------------
+
+
+@pytest.fixture(scope="module")
+def agencies() -> list[AgencyRecord]:
+    from dondoc.config.successions import load_directory
+
+    return load_directory()
+
+
+@pytest.fixture(scope="module")
+def calendar() -> WorkCalendar:
+    from dondoc.config.calendar import load_calendar_overrides
+    from dondoc.engine.deadlines import work_calendar
+
+    return work_calendar(range(2000, 2031), load_calendar_overrides())

@@ -13,10 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.spec_loader import AgencyRecord, SpecError, load_spec_file
-from dondoc.config.successions import load_directory
-from dondoc.engine.deadlines import WorkCalendar, work_calendar
+from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.deadline_rules import read_deadline
 from dondoc.reading.draft import DispatchDraft, NotADispatchError, parse_dispatch
 from dondoc.reading.draft_yaml import render_draft
@@ -28,16 +26,6 @@ EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
 )
 TODAY = dt.date(2026, 3, 10)
 ISSUED = dt.date(2026, 3, 5)  # a Thursday
-
-
-@pytest.fixture(scope="module")
-def agencies() -> list[AgencyRecord]:
-    return load_directory()
-
-
-@pytest.fixture(scope="module")
-def calendar() -> WorkCalendar:
-    return work_calendar(range(2000, 2031), load_calendar_overrides())
 
 
 def _parse(raw: bytes, agencies: list[AgencyRecord], calendar: WorkCalendar) -> DispatchDraft:

@@ -10,25 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.spec_loader import AgencyRecord
-from dondoc.config.successions import load_directory
-from dondoc.engine.deadlines import WorkCalendar, work_calendar
+from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.draft import DispatchDraft, parse_dispatch
 from dondoc.reading.text import decode_text
 
 PATTERNS = Path(__file__).parent / "fixtures" / "dispatches" / "patterns"
 TODAY = dt.date(2026, 3, 10)
-
-
-@pytest.fixture(scope="module")
-def agencies() -> list[AgencyRecord]:
-    return load_directory()
-
-
-@pytest.fixture(scope="module")
-def calendar() -> WorkCalendar:
-    return work_calendar(range(2000, 2031), load_calendar_overrides())
 
 
 def _draft(text: str, agencies: list[AgencyRecord], calendar: WorkCalendar) -> DispatchDraft:

@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from dondoc.config.spec_loader import AgencyRecord
-from dondoc.config.successions import load_directory
 from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.blocks import Entry, archive_unit
 from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
@@ -26,11 +25,6 @@ EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
 )
 TODAY = dt.date(2026, 6, 1)
 _HEADER_FIELDS = ("number", "issued_on", "doc_type", "issuer", "subject", "unit")
-
-
-@pytest.fixture(scope="module")
-def agencies() -> list[AgencyRecord]:
-    return load_directory()
 
 
 def _read(text: str, agencies: list[AgencyRecord]) -> DispatchDraft:

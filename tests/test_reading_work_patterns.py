@@ -17,10 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from dondoc.config.calendar import load_calendar_overrides
 from dondoc.config.spec_loader import AgencyRecord, SpecError, load_spec_file
-from dondoc.config.successions import load_directory
-from dondoc.engine.deadlines import WorkCalendar, work_calendar
+from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.deadline_rules import read_deadline
 from dondoc.reading.draft import DispatchDraft, DocumentDraft, parse_dispatch
@@ -38,16 +36,6 @@ EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
 )
 TODAY = dt.date(2026, 3, 10)
 AT = "2026-03-10T09:00+07:00"
-
-
-@pytest.fixture(scope="module")
-def agencies() -> list[AgencyRecord]:
-    return load_directory()
-
-
-@pytest.fixture(scope="module")
-def calendar() -> WorkCalendar:
-    return work_calendar(range(2000, 2031), load_calendar_overrides())
 
 
 def _draft(name: str, agencies: list[AgencyRecord], calendar: WorkCalendar) -> DispatchDraft:
