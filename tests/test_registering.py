@@ -343,9 +343,33 @@ def test_each_review_point_is_beside_its_field_with_its_sentence(
     ]
     assert "Cần xem lại:</strong> read from the paragraph after the list" in deadline
     assert f"«{sentence}»" in deadline
-    assert "Cần xem lại:</strong> no deadline stated" not in deadline  # the plan's, elsewhere
+    assert "không thấy thời hạn" not in deadline  # the plan's point, beside the plan
     others = page[page.index("Các điểm khác cần xem lại") :]
     assert "obligations[9].title" in others and "no such field" in others
+
+
+def test_the_seed_dispatchs_review_points_are_shown_in_vietnamese(
+    client: TestClient, db_url: str
+) -> None:
+    import json
+
+    from dondoc.db import get_engine, transaction
+    from dondoc.models import DraftRecord
+
+    login(client)
+    draft = new_draft(client)
+    with transaction(get_engine(db_url)) as session:
+        row = session.get(DraftRecord, draft)
+        assert row is not None
+        points = json.loads(row.review)
+    assert points
+    page = client.get(f"{PAGE}/{draft}").text
+    shown = re.findall(r"Cần xem lại:</strong> ([^<]*)", page)
+    assert len(shown) == len(points)
+    for point in points:
+        assert point["message_vi"], point["message"]
+        assert point["message"] not in shown  # no point falls back to the reader's English
+    assert all(re.search(r"[ạảãàáâậầấẩẫăắằặẳẵêếềệểễôốồộổỗơớờợởỡưứừựửữđ]", m) for m in shown)
 
 
 def test_a_deadline_the_reader_could_not_read_must_be_written_before_registering(
@@ -422,7 +446,7 @@ def test_add_and_remove_an_obligation_with_the_forms_buttons(client: TestClient)
     # The reader's review points moved with their obligations: the report's first period is
     # now flagged on the second obligation.
     second = re.search(r'id="nhiem-vu-1".*?</fieldset>', page, re.S)
-    assert second and "tracking starts with 2026" in second.group(0)
+    assert second and "theo dõi bắt đầu từ kỳ 2026" in second.group(0)
 
 
 def test_a_registration_that_fails_midway_writes_nothing_and_leaves_the_draft_open(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dondoc.config.spec_loader import AgencyRecord
 from dondoc.reading.former import FORMER, Former, bare_names, former_in
+from dondoc.reading.review import Note
 from dondoc.reading.text import fold, fold_pattern
 
 MINISTRIES, MINISTERIAL, COMMITTEES, DEPARTMENTS = (
@@ -37,7 +38,10 @@ _GROUP_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str | None], ...]
         (
             (COMMITTEES,),
             r"(?:các )?địa phương",
-            "'các địa phương' (the localities) read as the provincial People's Committees",
+            Note(
+                "'các địa phương' (the localities) read as the provincial People's Committees",
+                "'các địa phương' được đọc là Ủy ban nhân dân các tỉnh, thành phố",
+            ),
         ),
         ((MINISTRIES, MINISTERIAL), r"(?:các )?bộ,? (?:các )?cơ quan ngang bộ", None),
         ((MINISTRIES, MINISTERIAL), r"(?:các )?bộ,? ngành(?: trung ương)?", None),
@@ -90,13 +94,17 @@ class AgencyIndex:
         return tuple((f.successor, self.note(f)) for f, _ in former_in(fold(text))
                      if f.successor in self.agencies)  # fmt: skip
 
-    def note(self, former: Former) -> str:
+    def note(self, former: Former) -> Note:
         return former.note(self.agencies[former.successor].name)
 
-    def renamed_note(self, code: str) -> str:
+    def renamed_note(self, code: str) -> Note:
         a = self.agencies[code]
         day = f" on {a.renamed_on:%d/%m/%Y}" if a.renamed_on else ""
-        return f"'{a.former_name}' was renamed{day}: read as {a.name} ({code})"
+        day_vi = f" ngày {a.renamed_on:%d/%m/%Y}" if a.renamed_on else ""
+        return Note(
+            f"'{a.former_name}' was renamed{day}: read as {a.name} ({code})",
+            f"'{a.former_name}' đã đổi tên{day_vi}: đọc là {a.name} ({code})",
+        )
 
     def proper_names(self) -> tuple[str, ...]:
         """Names that keep their capitals in a sentence: agencies, former bodies, provinces."""
@@ -146,7 +154,12 @@ class AgencyIndex:
         if home is not None and re.search(r"\bsơ xây dưng\b", text):
             text = re.sub(r"\bsơ xây dưng\b", " ", text)
             codes.append(f"{home}-SXD")
-            notes.append(f"'Sở Xây dựng' read as the issuing province's department ({home}-SXD)")
+            notes.append(
+                Note(
+                    f"'Sở Xây dựng' read as the issuing province's department ({home}-SXD)",
+                    f"'Sở Xây dựng' được đọc là Sở Xây dựng của tỉnh ban hành ({home}-SXD)",
+                )
+            )
         leftover = _FILLER.sub(" ", text).strip()
         return Match(
             entry, tuple(groups), tuple(dict.fromkeys(codes)), bool(leftover), tuple(notes)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dondoc.config.spec import MONTHS_IN_PERIOD, CutoffSpec, Recurrence
 from dondoc.reading.data_periods import DataPeriod, data_periods
 from dondoc.reading.deadline_phrases import lowered
+from dondoc.reading.review import Note, period_vi, vi_text
 
 _REF_YEAR = 2026  # any year: only the shape of the window is checked
 
@@ -33,10 +34,20 @@ def read_cutoff(text: str, recurrence: Recurrence) -> CutoffReading:
     period = data[0]
     phrase = _quote(text, period)
     if len(data) > 1:
-        notes.append(f"several data periods in this task: '{phrase}' is used")
+        notes.append(
+            Note(
+                f"several data periods in this task: '{phrase}' is used",
+                f"nhiệm vụ nêu nhiều kỳ số liệu: dùng '{phrase}'",
+            )
+        )
     cutoff, problem = _fit(period, recurrence)
     if problem:
-        notes.append(f"data cut-off '{phrase}': {problem}; write the cutoff by hand if wanted")
+        notes.append(
+            Note(
+                f"data cut-off '{phrase}': {problem}; write the cutoff by hand if wanted",
+                f"thời điểm chốt số liệu '{phrase}': {vi_text(problem)}; nhập tay nếu cần",
+            )
+        )
     return CutoffReading(cutoff, phrase, tuple(notes))
 
 
@@ -47,18 +58,27 @@ def _quote(text: str, period: DataPeriod) -> str:
 def _fit(period: DataPeriod, recurrence: Recurrence) -> tuple[CutoffSpec | None, str | None]:
     day, month = period.last
     if recurrence == "once":
-        return None, "a one-off obligation has no cut-off in the spec"
+        return None, Note(
+            "a one-off obligation has no cut-off in the spec",
+            "nghĩa vụ thực hiện một lần không có thời điểm chốt số liệu",
+        )
     span = MONTHS_IN_PERIOD.get(recurrence, 1)
     if recurrence == "monthly":
         cutoff = CutoffSpec(day=day) if 1 <= day <= 31 else None
     elif month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
-        return None, f"no month given for a {recurrence} obligation"
+        return None, Note(
+            f"no month given for a {recurrence} obligation",
+            f"không nêu tháng cho nghĩa vụ {period_vi(recurrence)}",
+        )
     else:
         cutoff = CutoffSpec(month=(month - 1) % span + 1, day=day)
     if cutoff is None:
-        return None, "not a day of the month"
+        return None, Note("not a day of the month", "không phải một ngày trong tháng")
     if period.first is not None and not _window_fits(period, span):
-        return None, f"the window is not one {recurrence} period long, ending on its cut-off"
+        return None, Note(
+            f"the window is not one {recurrence} period long, ending on its cut-off",
+            f"khoảng số liệu không đúng một kỳ {period_vi(recurrence)} kết thúc vào ngày chốt",
+        )
     return cutoff, None
 
 

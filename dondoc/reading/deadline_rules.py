@@ -26,6 +26,7 @@ from dondoc.reading.deadline_phrases import (
     no_date_hits,
     recurrence_hits,
 )
+from dondoc.reading.review import Note, period_vi
 
 _RECURRENCE_NAMES: dict[str, Recurrence] = {
     "yearly": "yearly",
@@ -80,14 +81,22 @@ def read_deadline(
         return ends
     if loose := loose_dates(low):
         said = recurrence or _said(recurrences)
-        note = f"'{_quote(text, loose[0])} ...' states a date that was not understood"
+        note = Note(
+            f"'{_quote(text, loose[0])} ...' states a date that was not understood",
+            f"'{_quote(text, loose[0])} ...' có nêu ngày nhưng chưa đọc được",
+        )
         return DeadlineReading(said, None, _quote(text, loose[0]), (note,), stated=True)
     if recurrences:
         return _undated(text, recurrences)
     for word in no_date_hits(low):
-        note = f"'{_quote(text, word)}': no date (continuous, on demand or urgent)"
+        note = Note(
+            f"'{_quote(text, word)}': no date (continuous, on demand or urgent)",
+            f"'{_quote(text, word)}': không có thời hạn (thường xuyên, theo yêu cầu hoặc khẩn)",
+        )
         return DeadlineReading("once", None, _quote(text, word), (note,))
-    return DeadlineReading("once", None, None, ("no deadline stated",))
+    return DeadlineReading(
+        "once", None, None, (Note("no deadline stated", "không thấy thời hạn trong văn bản"),)
+    )
 
 
 def _after_time_limit(text: str, hit: DateHit) -> bool:
@@ -114,7 +123,11 @@ def _window_end(
         if cut < 0 or not (hits := date_hits(lowered(end))):
             continue
         reading = _from_dates(end, hits, recurrence_hits(low), issued_on, recurrence)
-        note = f"'{' '.join(words.split())}' is a period of work: its end is taken as the deadline"
+        said = " ".join(words.split())
+        note = Note(
+            f"'{said}' is a period of work: its end is taken as the deadline",
+            f"'{said}' là thời gian thực hiện: ngày kết thúc được lấy làm thời hạn",
+        )
         return replace(reading, notes=(*reading.notes, note), stated=True)
     return None
 
@@ -128,10 +141,21 @@ def _rule(hit: DateHit, **fields: object) -> tuple[DeadlineSpec, list[str]]:
     inclusive = not hit.mark.startswith("trước") or hit.mark.startswith("trước hoặc")
     if hit.mark.startswith("chậm nhất") and "trước" in hit.mark:
         inclusive = False
-        notes.append(f"'{hit.mark}' mixes 'at the latest' and 'before': read as before (exclusive)")
+        notes.append(
+            Note(
+                f"'{hit.mark}' mixes 'at the latest' and 'before': read as before (exclusive)",
+                f"'{hit.mark}' vừa là 'chậm nhất' vừa là 'trước': đọc là trước ngày (không "
+                "tính ngày đó)",
+            )
+        )
     if hit.time:
         inclusive = True
-        notes.append(f"a time of day ({hit.time}) is given; dondoc tracks whole days: day D kept")
+        notes.append(
+            Note(
+                f"a time of day ({hit.time}) is given; dondoc tracks whole days: day D kept",
+                f"có nêu giờ ({hit.time}); dondoc theo dõi theo ngày: giữ ngày D",
+            )
+        )
     return DeadlineSpec.model_validate({"inclusive": inclusive, **fields}), notes
 
 
@@ -159,13 +183,28 @@ def _from_dates(
     notes: list[str] = []
     if len(hits) > 1:
         others = "; ".join(f"'{_quote(text, h)}'" for h in hits if h is not hit)
-        notes.append(f"more dates in this task ({others}): '{_quote(text, hit)}' is used")
+        notes.append(
+            Note(
+                f"more dates in this task ({others}): '{_quote(text, hit)}' is used",
+                f"nhiệm vụ nêu nhiều ngày ({others}): dùng '{_quote(text, hit)}'",
+            )
+        )
     if len(words - {"unknown"}) > 1 and known is None:
-        notes.append(f"several recurrences named ({', '.join(sorted(words))})")
+        named = sorted(words)
+        notes.append(
+            Note(
+                f"several recurrences named ({', '.join(named)})",
+                f"văn bản nêu nhiều kỳ hạn ({', '.join(period_vi(w) for w in named)})",
+            )
+        )
     try:
         recurrence, deadline, more_notes = _dated_rule(hit, said, issued_on)
     except ValueError as exc:
-        recurrence, deadline, more_notes = said or "once", None, [f"impossible date: {exc}"]
+        recurrence, deadline, more_notes = (
+            said or "once",
+            None,
+            [Note(f"impossible date: {exc}", f"ngày không có thực: '{_quote(text, hit)}'")],
+        )
     phrase = _quote(text, hit)
     return DeadlineReading(recurrence, deadline, phrase, tuple(notes + more_notes))
 
@@ -178,30 +217,60 @@ def _dated_rule(
         last = calendar.monthrange(hit.year, hit.month)[1]
         rule, notes = _rule(hit, date=dt.date(hit.year, hit.month, last))
         if hit.after_content:
-            notes.append("it follows 'kết quả'/'tình hình': it may name the period reported on")
+            notes.append(
+                Note(
+                    "it follows 'kết quả'/'tình hình': it may name the period reported on",
+                    "đứng sau 'kết quả'/'tình hình': có thể là kỳ báo cáo chứ không phải thời hạn",
+                )
+            )
         return "once", rule.model_copy(update={"inclusive": True}), notes
     assert hit.day is not None
     if hit.kind == "quarter_end":
         rule, notes = _rule(hit, month=3, day=hit.day)
         return "quarterly", rule, notes
     if hit.kind == "quarter_next":
-        return "quarterly", None, ["due in the first month of the next quarter: set by hand"]
+        return (
+            "quarterly",
+            None,
+            [
+                Note(
+                    "due in the first month of the next quarter: set by hand",
+                    "hạn trong tháng đầu của quý sau: cần nhập tay",
+                )
+            ],
+        )
     if hit.next_month:
-        note = (
+        note = Note(
             f"due on day {hit.day} of the month after the period; a monthly deadline falls in "
-            "the period's own month: write the day to use, or null"
+            "the period's own month: write the day to use, or null",
+            f"hạn là ngày {hit.day} của tháng sau kỳ; thời hạn hằng tháng phải nằm trong tháng "
+            "của kỳ: nhập ngày cần dùng, hoặc để trống",
         )
         return said or "monthly", None, [note]
     if hit.kind == "monthly" or (hit.kind == "bare_day" and said == "monthly"):
         rule, notes = _rule(hit, day=hit.day)
         return "monthly", rule, notes
     if hit.kind == "bare_day":
-        return said or "once", None, [f"'{hit.mark} {hit.day}' names a day but no month"]
+        return (
+            said or "once",
+            None,
+            [
+                Note(
+                    f"'{hit.mark} {hit.day}' names a day but no month",
+                    f"'{hit.mark} {hit.day}' nêu ngày nhưng không nêu tháng",
+                )
+            ],
+        )
     assert hit.month is not None
     if hit.year is not None:
         rule, notes = _rule(hit, date=dt.date(hit.year, hit.month, hit.day))
         if said is not None:
-            notes.append(f"a dated one-off, though the text also says '{said}'")
+            notes.append(
+                Note(
+                    f"a dated one-off, though the text also says '{said}'",
+                    f"thời hạn một lần có ghi ngày, dù văn bản còn nêu '{period_vi(said)}'",
+                )
+            )
         return "once", rule, notes
     return _day_month(hit, hit.month, said, issued_on)
 
@@ -222,13 +291,31 @@ def _day_month(
         return "yearly", rule, notes
     if said == "monthly":
         rule, notes = _rule(hit, day=hit.day)
-        return "monthly", rule, [*notes, "a month is named in a monthly rule: only the day is used"]
+        return "monthly", rule, [*notes, _MONTH_IN_MONTHLY]
     if issued_on is None:
-        return "once", None, ["no year given and no issue date to count from"]
+        return (
+            "once",
+            None,
+            [
+                Note(
+                    "no year given and no issue date to count from",
+                    "không nêu năm và không có ngày ban hành để tính",
+                )
+            ],
+        )
     year = issued_on.year + (dt.date(issued_on.year, month, hit.day) < issued_on)
     rule, notes = _rule(hit, date=dt.date(year, month, hit.day))
-    note = f"no year given: read as the next {hit.day:02d}/{month:02d} on or after the issue date"
+    note = Note(
+        f"no year given: read as the next {hit.day:02d}/{month:02d} on or after the issue date",
+        f"không nêu năm: đọc là ngày {hit.day:02d}/{month:02d} gần nhất kể từ ngày ban hành",
+    )
     return "once", rule, [*notes, note]
+
+
+_MONTH_IN_MONTHLY = Note(
+    "a month is named in a monthly rule: only the day is used",
+    "quy định hằng tháng có nêu tháng: chỉ dùng ngày",
+)
 
 
 def _in_period(
@@ -238,10 +325,25 @@ def _in_period(
     pairs = [(hit.day, month), *hit.more]
     within = {m - span * ((m - 1) // span) for _, m in pairs}
     if len({d for d, _ in pairs}) > 1 or len(within) > 1:
-        return said, None, [f"the dates {pairs} do not repeat every {span} months"]
+        return (
+            said,
+            None,
+            [
+                Note(
+                    f"the dates {pairs} do not repeat every {span} months",
+                    f"các ngày {', '.join(f'{d:02d}/{m:02d}' for d, m in pairs)} không lặp lại "
+                    f"sau mỗi {span} tháng",
+                )
+            ],
+        )
     rule, notes = _rule(hit, month=within.pop(), day=hit.day)
     if len(pairs) < 12 // span:
-        notes.append(f"not every {said} date is written: the same day in each period is assumed")
+        notes.append(
+            Note(
+                f"not every {said} date is written: the same day in each period is assumed",
+                f"văn bản không ghi đủ các ngày {period_vi(said)}: giả định cùng ngày đó ở mỗi kỳ",
+            )
+        )
     return said, rule, notes
 
 
@@ -250,12 +352,26 @@ def _from_days(
 ) -> DeadlineReading:
     phrase = _quote(text, hit)
     if issued_on is None:
-        return DeadlineReading("once", None, phrase, ("counted from the issue date, not read",))
+        return DeadlineReading(
+            "once",
+            None,
+            phrase,
+            (
+                Note(
+                    "counted from the issue date, not read",
+                    "tính từ ngày ban hành, nhưng chưa đọc được ngày ban hành",
+                ),
+            ),
+        )
     notes: list[str] = []
     if "ký" not in hit.source and "ban hành" not in hit.source:
         notes.append(
-            f"counted from '{hit.source}', whose date is not in the text: counted from the "
-            f"issue date {issued_on:%d/%m/%Y} instead"
+            Note(
+                f"counted from '{hit.source}', whose date is not in the text: counted from the "
+                f"issue date {issued_on:%d/%m/%Y} instead",
+                f"tính từ '{hit.source}', nhưng văn bản không nêu ngày đó: tính từ ngày ban "
+                f"hành {issued_on:%d/%m/%Y}",
+            )
         )
     # Civil Code 2015, Art. 147(2): the day of the event is not counted.
     if hit.working:
@@ -271,7 +387,13 @@ def _undated(text: str, recurrences: list[WordHit]) -> DeadlineReading:
     recurrence: Recurrence = _RECURRENCE_NAMES.get(word.value, "yearly")
     quoted = _quote(text, word)
     if word.value == "unknown":
-        note = f"'{quoted}' without a period: yearly assumed, and no date"
+        note = Note(
+            f"'{quoted}' without a period: yearly assumed, and no date",
+            f"'{quoted}' không nêu kỳ: giả định hằng năm, không có thời hạn",
+        )
     else:
-        note = f"'{quoted}' says how often, not by when: no date"
+        note = Note(
+            f"'{quoted}' says how often, not by when: no date",
+            f"'{quoted}' chỉ nêu tần suất, không nêu thời hạn",
+        )
     return DeadlineReading(recurrence, None, quoted, (note,))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dondoc.reading.blocks import Blocks
 from dondoc.reading.header import Header
 from dondoc.reading.identity import implemented
-from dondoc.reading.review import Review
+from dondoc.reading.review import Note, Review
 from dondoc.reading.symbols import Citation, parse_symbol
 
 
@@ -45,12 +45,28 @@ def archive_line(blocks: Blocks) -> str | None:
 def document_review(review: Review, role: str, header: Header, doc: DocumentDraft) -> None:
     if doc.number is None:
         got = f" (got {header.number_raw!r})" if header.number_raw else ""
-        review.add(f"{role}.number", f"no number/symbol read{got}", sentence=header.number_line)
+        got_vi = f" (đọc được «{header.number_raw}»)" if header.number_raw else ""
+        review.add(
+            f"{role}.number",
+            Note(f"no number/symbol read{got}", f"chưa đọc được số, ký hiệu{got_vi}"),
+            sentence=header.number_line,
+        )
     if doc.issued_on is None:
         got = f" (got {header.date_text!r})" if header.date_text else ""
-        review.add(f"{role}.issued_on", f"no date of issue read{got}", sentence=header.date_line)
+        got_vi = f" (đọc được «{header.date_text}»)" if header.date_text else ""
+        review.add(
+            f"{role}.issued_on",
+            Note(f"no date of issue read{got}", f"chưa đọc được ngày ban hành{got_vi}"),
+            sentence=header.date_line,
+        )
     if doc.subject is None:
-        review.add(f"{role}.subject", "no subject ('V/v ...' or the line under the type name)")
+        review.add(
+            f"{role}.subject",
+            Note(
+                "no subject ('V/v ...' or the line under the type name)",
+                "chưa đọc được trích yếu (dòng 'V/v ...' hoặc dòng dưới tên loại văn bản)",
+            ),
+        )
 
 
 def directive_draft(cite: Citation, text: str, cited: str | None, review: Review) -> DocumentDraft:
@@ -60,18 +76,38 @@ def directive_draft(cite: Citation, text: str, cited: str | None, review: Review
     line = cited or line_with(text.split("\n"), cite.number)
     if found.issued_on is None:
         review.add(
-            "directive.issued_on", f"the date of {cite.number} is not in the text", sentence=line
+            "directive.issued_on",
+            Note(
+                f"the date of {cite.number} is not in the text",
+                f"văn bản không nêu ngày ban hành của {cite.number}",
+            ),
+            sentence=line,
         )
     if found.subject is None:
         review.add(
-            "directive.subject", f"the subject of {cite.number} is not in the text", sentence=line
+            "directive.subject",
+            Note(
+                f"the subject of {cite.number} is not in the text",
+                f"văn bản không nêu trích yếu của {cite.number}",
+            ),
+            sentence=line,
         )
     if found.issuer is None:
-        review.add("directive.issuer", f"the issuer of {cite.number} is not known", sentence=line)
+        review.add(
+            "directive.issuer",
+            Note(
+                f"the issuer of {cite.number} is not known",
+                f"chưa xác định được cơ quan ban hành {cite.number}",
+            ),
+            sentence=line,
+        )
     if found.issued_on or found.subject:
         review.add(
             "directive",
-            f"read from the dispatch's citation of {cite.number}: check",
+            Note(
+                f"read from the dispatch's citation of {cite.number}: check",
+                f"đọc từ trích dẫn {cite.number} trong công văn: cần kiểm tra",
+            ),
             sentence=line,
         )
     return DocumentDraft(

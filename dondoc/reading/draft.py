@@ -29,7 +29,7 @@ from dondoc.reading.identity import (
     symbol_codes,
 )
 from dondoc.reading.parties import Parties, read_parties
-from dondoc.reading.review import Review, ReviewPoint
+from dondoc.reading.review import Note, Review, ReviewPoint
 from dondoc.reading.symbols import Citation, citations, parse_symbol
 from dondoc.reading.text import DispatchTextError, normalise
 from dondoc.reading.work import ObligationDraft, read_obligations
@@ -112,14 +112,24 @@ def parse_dispatch(
     if target is not None and not structural:
         review.add(
             "directive.implements",
-            f"the body says it implements {target.word} {target.number}; if this dispatch "
-            "assigns that document's tasks, put that document under 'directive:' and this one "
-            "under 'dispatch:'",
+            Note(
+                f"the body says it implements {target.word} {target.number}; if this dispatch "
+                "assigns that document's tasks, put that document under 'directive:' and this "
+                "one under 'dispatch:'",
+                f"nội dung nêu văn bản triển khai {target.word} {target.number}; nếu công văn "
+                "này giao nhiệm vụ của văn bản đó, hãy ghi văn bản đó vào mục văn bản chỉ đạo "
+                "và văn bản này vào mục công văn triển khai",
+            ),
             sentence=cited,
         )
     elif target is not None and target.start > len(about.value or ""):
         review.add(
-            "dispatch.implements", "read from the body ('triển khai'): check", sentence=cited
+            "dispatch.implements",
+            Note(
+                "read from the body ('triển khai'): check",
+                "đọc từ nội dung văn bản ('triển khai'): cần kiểm tra",
+            ),
+            sentence=cited,
         )
     who = issuer(header, issuer_code, index)
     unit = expand_unit(archive_unit(blocks.distribution), unit_code, text)

@@ -33,8 +33,12 @@ def draft_content(draft: DispatchDraft, source_name: str) -> dict[str, Any]:
 
 
 def review_points(draft: DispatchDraft) -> list[dict[str, str | None]]:
-    """The review points as plain data: where (the field path), message, sentence."""
-    return [{"where": p.where, "message": p.message, "sentence": p.sentence} for p in draft.review]
+    """The review points as plain data: where (the field path), message (English), message_vi
+    (Vietnamese, when the reader gave one), sentence."""
+    return [
+        {"where": p.where, "message": p.message, "message_vi": p.message_vi, "sentence": p.sentence}
+        for p in draft.review
+    ]
 
 
 def _plain(value: Any) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dondoc.reading.review import Note
 from dondoc.reading.text import fold, fold_pattern
 
 SUCCESSION_DAY = "01/3/2025"
@@ -20,11 +21,19 @@ class Former:
     pattern: re.Pattern[str]  # the name in `fold`ed text
     caveat: str = ""
 
-    def note(self, successor_name: str) -> str:
-        return (
+    def note(self, successor_name: str) -> Note:
+        return Note(
             f"'{self.name}' is named as before {SUCCESSION_DAY}: read as its successor "
-            f"{successor_name} ({self.successor}){self.caveat}"
+            f"{successor_name} ({self.successor}){self.caveat}",
+            f"'{self.name}' là tên trước ngày {SUCCESSION_DAY}: đọc là cơ quan kế nhiệm "
+            f"{successor_name} ({self.successor}){_CAVEAT_VI.get(self.code, '')}",
         )
+
+
+_CAVEAT_VI = {
+    "BLĐTBXH": "; mảng giáo dục nghề nghiệp đã chuyển sang BGDĐT, mảng bảo trợ xã hội và chăm "
+    "sóc trẻ em đã chuyển sang BYT: cần kiểm tra văn bản nói về mảng nào",
+}
 
 
 _AND = r"\s*(?:và|,|-|&)?\s*"

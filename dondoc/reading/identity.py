@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.former import former_named
 from dondoc.reading.header import Header
+from dondoc.reading.review import Note, vi_text
 from dondoc.reading.symbols import (
     ISSUER_CODES,
     Citation,
@@ -54,21 +55,50 @@ def doc_type(header: Header, sym: Symbol | None) -> Reading:
     code = sym.type_code if sym else None
     if header.title_code is not None:
         if code is not None and code != header.title_code:
-            return Reading(header.title_code, (f"the symbol says '{code}'",))
+            return Reading(
+                header.title_code, (Note(f"the symbol says '{code}'", f"ký hiệu ghi '{code}'"),)
+            )
         return Reading(header.title_code)
     if header.is_vv:
         if code is not None:
-            note = (
+            note = Note(
                 f"the symbol starts with '{code}', a type code, but the text is a công văn "
-                f"(a 'V/v' subject, no type name): '{code}' read as the issuer's abbreviation"
+                f"(a 'V/v' subject, no type name): '{code}' read as the issuer's abbreviation",
+                f"ký hiệu bắt đầu bằng '{code}' (mã loại văn bản) nhưng đây là công văn (có "
+                f"trích yếu 'V/v', không có tên loại): '{code}' được đọc là chữ viết tắt của cơ "
+                "quan ban hành",
             )
             return Reading("CV", (note,))
         return Reading("CV")
     if code is not None:
-        return Reading(code, ("no type name line: the type comes from the symbol",))
+        return Reading(
+            code,
+            (
+                Note(
+                    "no type name line: the type comes from the symbol",
+                    "không có dòng tên loại văn bản: loại văn bản lấy theo ký hiệu",
+                ),
+            ),
+        )
     if sym is not None:
-        return Reading("CV", ("no 'V/v' line and no type code: read as a công văn",))
-    return Reading(None, ("the type is not readable (no symbol, no type name)",))
+        return Reading(
+            "CV",
+            (
+                Note(
+                    "no 'V/v' line and no type code: read as a công văn",
+                    "không có dòng 'V/v' và không có mã loại văn bản: đọc là công văn",
+                ),
+            ),
+        )
+    return Reading(
+        None,
+        (
+            Note(
+                "the type is not readable (no symbol, no type name)",
+                "chưa đọc được loại văn bản (không có ký hiệu, không có tên loại)",
+            ),
+        ),
+    )
 
 
 def symbol_codes(sym: Symbol | None, doc_type: str | None) -> tuple[str | None, str | None]:
@@ -93,10 +123,21 @@ def issuer(header: Header, code: str | None, index: AgencyIndex) -> Reading:
     if names:
         reading = _header_name(names[-1], index)
         if len(names) > 1 and not reading.notes:
-            reading = Reading(reading.value, (f"read under '{' / '.join(names[:-1])}': check",))
+            reading = Reading(
+                reading.value,
+                (
+                    Note(
+                        f"read under '{' / '.join(names[:-1])}': check",
+                        f"đọc dưới tên cơ quan chủ quản '{' / '.join(names[:-1])}': cần kiểm tra",
+                    ),
+                ),
+            )
         by_code = issuer_name(code)
         if by_code and fold(by_code) != fold(reading.value or ""):
-            note = f"the header says '{names[-1]}', the symbol's issuer code '{code}'"
+            note = Note(
+                f"the header says '{names[-1]}', the symbol's issuer code '{code}'",
+                f"phần đầu văn bản ghi '{names[-1]}', còn mã cơ quan trong ký hiệu là '{code}'",
+            )
             return Reading(reading.value, (*reading.notes, note))
         return reading
     by_code = issuer_name(code)
@@ -105,9 +146,23 @@ def issuer(header: Header, code: str | None, index: AgencyIndex) -> Reading:
     if code == "UBND" and header.place:
         return Reading(
             f"Ủy ban nhân dân tỉnh {header.place}",
-            (f"no issuer header: the province is taken from the place '{header.place}'",),
+            (
+                Note(
+                    f"no issuer header: the province is taken from the place '{header.place}'",
+                    f"không có tên cơ quan ban hành: tỉnh được lấy theo địa danh '{header.place}'",
+                ),
+            ),
         )
-    return Reading(None, (f"no issuer header and the symbol's issuer code {code!r} is unknown",))
+    return Reading(
+        None,
+        (
+            Note(
+                f"no issuer header and the symbol's issuer code {code!r} is unknown",
+                f"không có tên cơ quan ban hành và mã cơ quan '{code}' trong ký hiệu chưa có "
+                "trong danh mục",
+            ),
+        ),
+    )
 
 
 def _known(upper: str, index: AgencyIndex) -> bool:
@@ -123,16 +178,31 @@ def _header_name(upper: str, index: AgencyIndex) -> Reading:
     for name, code in index.renamed:
         if name == folded:
             renamed = index.agencies[code].former_name or upper
-            return Reading(renamed, (f"the issuer as it was named; {index.renamed_note(code)}",))
+            return Reading(renamed, (_as_named(index.renamed_note(code)),))
     if (former := former_named(upper)) is not None and former.successor in index.agencies:
-        return Reading(former.name, (f"the issuer as it was named; {index.note(former)}",))
+        return Reading(former.name, (_as_named(index.note(former)),))
     if folded in _KNOWN_HEADERS:
         return Reading(_KNOWN_HEADERS[folded])
     if m := _COMMITTEE.match(upper):
         level = "thành phố" if m[1].startswith(("THÀNH", "TP")) else "tỉnh"
         return Reading(f"Ủy ban nhân dân {level} {title_case(m[2])}")
     guess = name_case(upper, index.proper_names())
-    return Reading(guess, (f"'{upper}' read as '{guess}': capitalisation guessed",))
+    return Reading(
+        guess,
+        (
+            Note(
+                f"'{upper}' read as '{guess}': capitalisation guessed",
+                f"'{upper}' được đọc là '{guess}': cách viết hoa là phỏng đoán, cần kiểm tra",
+            ),
+        ),
+    )
+
+
+def _as_named(note: str) -> Note:
+    return Note(
+        f"the issuer as it was named; {note}",
+        f"cơ quan ban hành theo tên cũ; {vi_text(note)}",
+    )
 
 
 def subject(header: Header, index: AgencyIndex) -> Reading:
@@ -140,7 +210,15 @@ def subject(header: Header, index: AgencyIndex) -> Reading:
     if header.subject is None or not header.subject_upper:
         return Reading(header.subject)
     cased = restore_symbols(subject_case(header.subject, index.proper_names()))
-    return Reading(cased, ("printed in capitals: read in sentence case, check proper names",))
+    return Reading(
+        cased,
+        (
+            Note(
+                "printed in capitals: read in sentence case, check proper names",
+                "trích yếu in hoa: đã chuyển sang chữ thường, cần kiểm tra các tên riêng",
+            ),
+        ),
+    )
 
 
 def expand_unit(abbreviation: str | None, code: str | None, text: str) -> Reading:
@@ -159,8 +237,24 @@ def expand_unit(abbreviation: str | None, code: str | None, text: str) -> Readin
         initials = "".join(w[0] for w in words[: len(letters)]).upper()
         if initials == letters.upper() and len(letters) > 1:
             name = f"{m[1]} {' '.join(_name_words(words, len(letters)))}"
-            return Reading(name, (f"'{wanted}' spelled out from the text as '{name}': check",))
-    return Reading(wanted, (f"the drafting unit '{wanted}' is not spelled out in the text",))
+            return Reading(
+                name,
+                (
+                    Note(
+                        f"'{wanted}' spelled out from the text as '{name}': check",
+                        f"'{wanted}' được viết đầy đủ theo văn bản là '{name}': cần kiểm tra",
+                    ),
+                ),
+            )
+    return Reading(
+        wanted,
+        (
+            Note(
+                f"the drafting unit '{wanted}' is not spelled out in the text",
+                f"văn bản không ghi đầy đủ tên đơn vị soạn thảo '{wanted}'",
+            ),
+        ),
+    )
 
 
 def _name_words(words: list[str], initials: int) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dondoc.reading.agencies import AgencyIndex, Match, ordered
 from dondoc.reading.blocks import Blocks
-from dondoc.reading.review import Review
+from dondoc.reading.review import Note, Review
 from dondoc.reading.text import fold
 
 
@@ -24,7 +24,13 @@ def read_parties(blocks: Blocks, index: AgencyIndex, issuer: str | None, review:
     if not entries:
         entries = [e.text for e in blocks.distribution if e.role in ("plain", "act")]
         if entries:
-            review.add("addressees", "no 'Kính gửi': addressees read from 'Nơi nhận'")
+            review.add(
+                "addressees",
+                Note(
+                    "no 'Kính gửi': addressees read from 'Nơi nhận'",
+                    "không có dòng 'Kính gửi': nơi nhận thực hiện được đọc từ 'Nơi nhận'",
+                ),
+            )
     matches = [index.match(e, home) for e in entries]
     names: list[str] = []
     for m in matches:
@@ -33,12 +39,18 @@ def read_parties(blocks: Blocks, index: AgencyIndex, issuer: str | None, review:
         if m.unmatched and (m.groups or m.codes):
             named = ", ".join((*m.groups, *m.codes))
             review.add(
-                "addressees", f"'{m.entry}' read as {named}; the rest is not tracked",
+                "addressees", Note(
+                    f"'{m.entry}' read as {named}; the rest is not tracked",
+                    f"'{m.entry}' được đọc là {named}; phần còn lại không được theo dõi",
+                ),
                 sentence=m.entry,
             )  # fmt: skip
         elif m.unmatched:
             review.add(
-                "addressees", f"'{m.entry}' matches no agency group or code: not tracked",
+                "addressees", Note(
+                    f"'{m.entry}' matches no agency group or code: not tracked",
+                    f"'{m.entry}' không khớp nhóm hay mã cơ quan nào: không được theo dõi",
+                ),
                 sentence=m.entry,
             )  # fmt: skip
     groups = [n for n in names if not index.agencies.get(n)]
@@ -47,7 +59,10 @@ def read_parties(blocks: Blocks, index: AgencyIndex, issuer: str | None, review:
     if not addressees:
         review.add(
             "addressees",
-            "no addressee could be mapped to agencies.yaml: fill in",
+            Note(
+                "no addressee could be mapped to agencies.yaml: fill in",
+                "không đối chiếu được nơi nhận nào với danh mục cơ quan: cần điền",
+            ),
             sentence="; ".join(entries) or None,
         )
     chosen = set().union(*(index.members(n) for n in addressees)) if addressees else set()
@@ -57,7 +72,10 @@ def read_parties(blocks: Blocks, index: AgencyIndex, issuer: str | None, review:
         if e.role == "as_article":
             review.add(
                 "addressees",
-                f"Nơi nhận '{e.written}': check the article's addressees",
+                Note(
+                    f"Nơi nhận '{e.written}': check the article's addressees",
+                    f"Nơi nhận '{e.written}': cần kiểm tra các đối tượng thực hiện của điều khoản",
+                ),
                 sentence=e.written,
             )
     return Parties(addressees, exclude, to_act)
@@ -86,7 +104,12 @@ def _informed(
         out += excluded
         for _ in excluded:
             review.add(
-                "exclude", f"'{e.written}' is informed, not asked to act", sentence=e.written
+                "exclude",
+                Note(
+                    f"'{e.written}' is informed, not asked to act",
+                    f"'{e.written}' chỉ nhận để biết/báo cáo, không phải thực hiện",
+                ),
+                sentence=e.written,
             )
         if excluded:
             review.add("exclude", *m.notes, sentence=e.written)
@@ -110,9 +133,14 @@ def _asked_to_act(
         if extra:
             review.add(
                 "addressees",
-                f"Nơi nhận '{e.written}' is asked to act but is not in 'Kính gửi': not added; "
-                f"add {', '.join(extra)} to track it separately (the bundled spec tracks the "
-                "People's Committees, whose departments do the work)",
+                Note(
+                    f"Nơi nhận '{e.written}' is asked to act but is not in 'Kính gửi': not added; "
+                    f"add {', '.join(extra)} to track it separately (the bundled spec tracks the "
+                    "People's Committees, whose departments do the work)",
+                    f"Nơi nhận '{e.written}' được giao thực hiện nhưng không có trong 'Kính gửi': "
+                    f"chưa thêm; thêm {', '.join(extra)} nếu cần theo dõi riêng (bản kê mặc định "
+                    "theo dõi Ủy ban nhân dân, nơi các sở thực hiện công việc)",
+                ),
                 sentence=e.written,
             )
     return tuple(out)

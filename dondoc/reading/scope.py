@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from dondoc.reading.agencies import AgencyIndex, ordered
+from dondoc.reading.review import Note
 
 _OPENING = re.compile(r"^(?:[-+•*]\s*)?(?:giao(?: cho)?|đề nghị|yêu cầu|phân công)\s+", re.I)
 # Where the name ends: the verb that follows it (lower case: "Ban Chỉ đạo" is a name).
@@ -57,24 +58,47 @@ def task_scope(words: str, index: AgencyIndex, addressees: tuple[str, ...]) -> S
     if not named and len(everyone) == 1:
         return Scope(None)  # one addressee: whoever the task names works for it
     if not named:
-        return Scope(None, (f"'{who}' may name who must act but matches no agency: check",))
+        return Scope(
+            None,
+            (
+                Note(
+                    f"'{who}' may name who must act but matches no agency: check",
+                    f"'{who}' có thể chỉ đơn vị thực hiện nhưng không khớp cơ quan nào: "
+                    "cần kiểm tra",
+                ),
+            ),
+        )
     covers = _members(index, named)
     notes = list(m.notes)
     if m.unmatched:
-        notes.append(f"'{who}' read as {', '.join(named)}: check who must act")
+        notes.append(
+            Note(
+                f"'{who}' read as {', '.join(named)}: check who must act",
+                f"'{who}' được đọc là {', '.join(named)}: cần kiểm tra đơn vị thực hiện",
+            )
+        )
     parents = {_parent(index, c, everyone) for c in covers}
     mapped = bool(everyone) and not covers <= everyone and parents <= everyone
     if mapped:
         # "Sở Xây dựng các tỉnh": the People's Committees addressed answer for their departments.
         covers, named = parents, _as_groups(index, parents, everyone)
-        notes.append(f"'{who}' read as the addressees they belong to: {', '.join(named)}")
+        notes.append(
+            Note(
+                f"'{who}' read as the addressees they belong to: {', '.join(named)}",
+                f"'{who}' được đọc là các nơi nhận chủ quản: {', '.join(named)}",
+            )
+        )
     if everyone and covers >= everyone:  # everyone the directive addresses
         return Scope(None, tuple(notes) if m.unmatched or mapped else ())
     if everyone and not covers <= everyone:
         outside = ", ".join(sorted(covers - everyone)[:8])
         notes.append(
-            f"'{who}' names agencies the directive does not address ({outside}): add them to "
-            "'addressees', or change this obligation's addressees"
+            Note(
+                f"'{who}' names agencies the directive does not address ({outside}): add them "
+                "to 'addressees', or change this obligation's addressees",
+                f"'{who}' nêu cơ quan không có trong nơi nhận của văn bản ({outside}): thêm vào "
+                "nơi nhận, hoặc sửa đơn vị thực hiện của nghĩa vụ này",
+            )
         )
     return Scope(named, tuple(notes))
 
@@ -88,11 +112,14 @@ class IssuersPart:
     asks_others: bool  # the issuer asks the addressees ("xin gửi ... để Quý cơ quan ...")
 
     @property
-    def left_out(self) -> str:
-        return (
+    def left_out(self) -> Note:
+        return Note(
             f"'{self.who}' is the issuer itself, one of its units or a body not addressed that "
             "follows the work up: not read as an obligation of the addressees; add it by hand "
-            "if it is one"
+            "if it is one",
+            f"'{self.who}' là cơ quan ban hành, đơn vị thuộc cơ quan ban hành hoặc cơ quan theo "
+            "dõi, đôn đốc không thuộc nơi nhận: không đọc là nghĩa vụ của nơi nhận; nhập tay "
+            "nếu đúng là nghĩa vụ",
         )
 
     @property
@@ -101,8 +128,13 @@ class IssuersPart:
         gửi ... để Quý cơ quan có ý kiến"); flagged when it asks nobody."""
         if self.asks_others:
             return Scope(None)
-        return Scope(None, (f"'{self.who}' is the issuer or one of its units: read as every "
-                            "addressee; check",))  # fmt: skip
+        return Scope(None, (
+            Note(
+                f"'{self.who}' is the issuer or one of its units: read as every addressee; check",
+                f"'{self.who}' là cơ quan ban hành hoặc đơn vị thuộc cơ quan ban hành: đọc là "
+                "mọi nơi nhận; cần kiểm tra",
+            ),
+        ))  # fmt: skip
 
 
 def issuers_part(

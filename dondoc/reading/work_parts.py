@@ -15,6 +15,7 @@ from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.data_periods import data_periods
 from dondoc.reading.deadline_phrases import date_hits, lowered, no_date_hits
 from dondoc.reading.deadline_rules import DeadlineReading
+from dondoc.reading.review import Note, vi_text
 from dondoc.reading.segments import TaskText
 from dondoc.reading.tasks import Asked, what_is_asked
 from dondoc.reading.text import squash
@@ -116,12 +117,19 @@ def _attach(
     joined = replace(f.asked, text=f"{f.asked.text} {para.text}")
     reading = reading_of(joined, f.task, issued_on, cal, None)
     shared_by = f", shared by {shared} reports" if shared > 1 else ""
-    note = f"deadline read from the paragraph after the list{shared_by}{why}: check"
+    shared_vi = f", dùng chung cho {shared} báo cáo" if shared > 1 else ""
+    note = Note(
+        f"deadline read from the paragraph after the list{shared_by}{why}: check",
+        f"thời hạn đọc từ đoạn sau danh sách{shared_vi}{vi_text(why)}: cần kiểm tra",
+    )
     reading = replace(reading, notes=(*reading.notes, note))
     return replace(f, reading=reading, extra=para.text)
 
 
-_WORK_NOTE = " (the report on the work listed above, whose items state no date)"
+_WORK_NOTE = Note(
+    " (the report on the work listed above, whose items state no date)",
+    " (báo cáo về các công việc nêu trên, các mục đó không nêu thời hạn)",
+)
 
 
 def _work_awaits(f: Found) -> bool:
@@ -163,7 +171,11 @@ def cutoffs_joined(found: list[Found]) -> list[Found]:
         target = candidates[0]
         j = out.index(target)
         joined = replace(target.asked, text=f"{f.asked.text.rstrip(' ;,.')}; {target.asked.text}")
-        note = f"data cut-off read from '{sentence_of(f.task.text, None)}' beside it: check"
+        beside = sentence_of(f.task.text, None)
+        note = Note(
+            f"data cut-off read from '{beside}' beside it: check",
+            f"thời điểm chốt số liệu đọc từ '{beside}' bên cạnh: cần kiểm tra",
+        )
         out[j] = replace(target, asked=joined, notes=(*target.notes, note))
         out.remove(f)
     return out
@@ -189,7 +201,7 @@ def stray_report_dates(body: list[str], found: list[Found]) -> list[str]:
     """Dated phrases on lines about reports that no task took: a report left without a
     deadline beside them may have dropped it."""
     covered = " ".join(" ".join(filter(None, (f.task.text, f.task.lead, f.extra))) for f in found)
-    out = []
+    out: list[str] = []
     for line in (squash(b) for b in body):
         if "báo cáo" not in line.lower():
             continue
@@ -197,7 +209,12 @@ def stray_report_dates(body: list[str], found: list[Found]) -> list[str]:
             phrase = line[hit.start : hit.end]
             if phrase not in covered:
                 quoted = sentence_of(line, phrase)
-                out.append(f"a date for reports outside the tasks ('{quoted}'): write the deadline")
+                out.append(
+                    Note(
+                        f"a date for reports outside the tasks ('{quoted}'): write the deadline",
+                        f"có ngày báo cáo nằm ngoài các nhiệm vụ ('{quoted}'): cần nhập thời hạn",
+                    )
+                )
     return out
 
 

@@ -78,7 +78,8 @@ def notes_of(review_json: str, errors: Errors) -> Notes:
     points: dict[str, list[Point]] = {}
     for item in json.loads(review_json or "[]"):
         points.setdefault(str(item["where"]), []).append(
-            Point(str(item["message"]), item.get("sentence"))
+            # drafts saved before the Vietnamese texts have only the English message
+            Point(str(item.get("message_vi") or item["message"]), item.get("sentence"))
         )
     return Notes(points, errors)
 
