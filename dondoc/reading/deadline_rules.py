@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from dondoc.config.spec import DeadlineSpec, Recurrence
 from dondoc.engine.deadlines import WorkCalendar
 from dondoc.reading.data_periods import data_periods
+from dondoc.reading.deadline_notes import note as note_
 from dondoc.reading.deadline_phrases import (
     DateHit,
     DaysHit,
@@ -26,7 +27,7 @@ from dondoc.reading.deadline_phrases import (
     no_date_hits,
     recurrence_hits,
 )
-from dondoc.reading.review import Note, period_vi
+from dondoc.reading.review import period_vi
 
 _RECURRENCE_NAMES: dict[str, Recurrence] = {
     "yearly": "yearly",
@@ -81,22 +82,14 @@ def read_deadline(
         return ends
     if loose := loose_dates(low):
         said = recurrence or _said(recurrences)
-        note = Note(
-            f"'{_quote(text, loose[0])} ...' states a date that was not understood",
-            f"'{_quote(text, loose[0])} ...' có nêu ngày nhưng chưa đọc được",
-        )
+        note = note_("loose", quote=_quote(text, loose[0]))
         return DeadlineReading(said, None, _quote(text, loose[0]), (note,), stated=True)
     if recurrences:
         return _undated(text, recurrences)
     for word in no_date_hits(low):
-        note = Note(
-            f"'{_quote(text, word)}': no date (continuous, on demand or urgent)",
-            f"'{_quote(text, word)}': không có thời hạn (thường xuyên, theo yêu cầu hoặc khẩn)",
-        )
+        note = note_("no_date_word", quote=_quote(text, word))
         return DeadlineReading("once", None, _quote(text, word), (note,))
-    return DeadlineReading(
-        "once", None, None, (Note("no deadline stated", "không thấy thời hạn trong văn bản"),)
-    )
+    return DeadlineReading("once", None, None, (note_("none"),))
 
 
 def _after_time_limit(text: str, hit: DateHit) -> bool:
@@ -123,11 +116,7 @@ def _window_end(
         if cut < 0 or not (hits := date_hits(lowered(end))):
             continue
         reading = _from_dates(end, hits, recurrence_hits(low), issued_on, recurrence)
-        said = " ".join(words.split())
-        note = Note(
-            f"'{said}' is a period of work: its end is taken as the deadline",
-            f"'{said}' là thời gian thực hiện: ngày kết thúc được lấy làm thời hạn",
-        )
+        note = note_("work_period", quote=" ".join(words.split()))
         return replace(reading, notes=(*reading.notes, note), stated=True)
     return None
 
@@ -141,21 +130,10 @@ def _rule(hit: DateHit, **fields: object) -> tuple[DeadlineSpec, list[str]]:
     inclusive = not hit.mark.startswith("trước") or hit.mark.startswith("trước hoặc")
     if hit.mark.startswith("chậm nhất") and "trước" in hit.mark:
         inclusive = False
-        notes.append(
-            Note(
-                f"'{hit.mark}' mixes 'at the latest' and 'before': read as before (exclusive)",
-                f"'{hit.mark}' vừa là 'chậm nhất' vừa là 'trước': đọc là trước ngày (không "
-                "tính ngày đó)",
-            )
-        )
+        notes.append(note_("mixed_mark", mark=hit.mark))
     if hit.time:
         inclusive = True
-        notes.append(
-            Note(
-                f"a time of day ({hit.time}) is given; dondoc tracks whole days: day D kept",
-                f"có nêu giờ ({hit.time}); dondoc theo dõi theo ngày: giữ ngày D",
-            )
-        )
+        notes.append(note_("time", time=hit.time))
     return DeadlineSpec.model_validate({"inclusive": inclusive, **fields}), notes
 
 
@@ -183,27 +161,18 @@ def _from_dates(
     notes: list[str] = []
     if len(hits) > 1:
         others = "; ".join(f"'{_quote(text, h)}'" for h in hits if h is not hit)
-        notes.append(
-            Note(
-                f"more dates in this task ({others}): '{_quote(text, hit)}' is used",
-                f"nhiệm vụ nêu nhiều ngày ({others}): dùng '{_quote(text, hit)}'",
-            )
-        )
+        notes.append(note_("more_dates", others=others, quote=_quote(text, hit)))
     if len(words - {"unknown"}) > 1 and known is None:
         named = sorted(words)
-        notes.append(
-            Note(
-                f"several recurrences named ({', '.join(named)})",
-                f"văn bản nêu nhiều kỳ hạn ({', '.join(period_vi(w) for w in named)})",
-            )
-        )
+        named_vi = ", ".join(period_vi(w) for w in named)
+        notes.append(note_("recurrences", named=", ".join(named), named_vi=named_vi))
     try:
         recurrence, deadline, more_notes = _dated_rule(hit, said, issued_on)
     except ValueError as exc:
         recurrence, deadline, more_notes = (
             said or "once",
             None,
-            [Note(f"impossible date: {exc}", f"ngày không có thực: '{_quote(text, hit)}'")],
+            [note_("impossible", exc=exc, quote=_quote(text, hit))],
         )
     phrase = _quote(text, hit)
     return DeadlineReading(recurrence, deadline, phrase, tuple(notes + more_notes))
@@ -217,60 +186,27 @@ def _dated_rule(
         last = calendar.monthrange(hit.year, hit.month)[1]
         rule, notes = _rule(hit, date=dt.date(hit.year, hit.month, last))
         if hit.after_content:
-            notes.append(
-                Note(
-                    "it follows 'kết quả'/'tình hình': it may name the period reported on",
-                    "đứng sau 'kết quả'/'tình hình': có thể là kỳ báo cáo chứ không phải thời hạn",
-                )
-            )
+            notes.append(note_("after_content"))
         return "once", rule.model_copy(update={"inclusive": True}), notes
     assert hit.day is not None
     if hit.kind == "quarter_end":
         rule, notes = _rule(hit, month=3, day=hit.day)
         return "quarterly", rule, notes
     if hit.kind == "quarter_next":
-        return (
-            "quarterly",
-            None,
-            [
-                Note(
-                    "due in the first month of the next quarter: set by hand",
-                    "hạn trong tháng đầu của quý sau: cần nhập tay",
-                )
-            ],
-        )
+        return "quarterly", None, [note_("quarter_next")]
     if hit.next_month:
-        note = Note(
-            f"due on day {hit.day} of the month after the period; a monthly deadline falls in "
-            "the period's own month: write the day to use, or null",
-            f"hạn là ngày {hit.day} của tháng sau kỳ; thời hạn hằng tháng phải nằm trong tháng "
-            "của kỳ: nhập ngày cần dùng, hoặc để trống",
-        )
+        note = note_("next_month", day=hit.day)
         return said or "monthly", None, [note]
     if hit.kind == "monthly" or (hit.kind == "bare_day" and said == "monthly"):
         rule, notes = _rule(hit, day=hit.day)
         return "monthly", rule, notes
     if hit.kind == "bare_day":
-        return (
-            said or "once",
-            None,
-            [
-                Note(
-                    f"'{hit.mark} {hit.day}' names a day but no month",
-                    f"'{hit.mark} {hit.day}' nêu ngày nhưng không nêu tháng",
-                )
-            ],
-        )
+        return said or "once", None, [note_("bare_day", mark=hit.mark, day=hit.day)]
     assert hit.month is not None
     if hit.year is not None:
         rule, notes = _rule(hit, date=dt.date(hit.year, hit.month, hit.day))
         if said is not None:
-            notes.append(
-                Note(
-                    f"a dated one-off, though the text also says '{said}'",
-                    f"thời hạn một lần có ghi ngày, dù văn bản còn nêu '{period_vi(said)}'",
-                )
-            )
+            notes.append(note_("dated_one_off", said=said, said_vi=period_vi(said)))
         return "once", rule, notes
     return _day_month(hit, hit.month, said, issued_on)
 
@@ -291,31 +227,13 @@ def _day_month(
         return "yearly", rule, notes
     if said == "monthly":
         rule, notes = _rule(hit, day=hit.day)
-        return "monthly", rule, [*notes, _MONTH_IN_MONTHLY]
+        return "monthly", rule, [*notes, note_("month_in_monthly")]
     if issued_on is None:
-        return (
-            "once",
-            None,
-            [
-                Note(
-                    "no year given and no issue date to count from",
-                    "không nêu năm và không có ngày ban hành để tính",
-                )
-            ],
-        )
+        return "once", None, [note_("no_year_no_issue")]
     year = issued_on.year + (dt.date(issued_on.year, month, hit.day) < issued_on)
     rule, notes = _rule(hit, date=dt.date(year, month, hit.day))
-    note = Note(
-        f"no year given: read as the next {hit.day:02d}/{month:02d} on or after the issue date",
-        f"không nêu năm: đọc là ngày {hit.day:02d}/{month:02d} gần nhất kể từ ngày ban hành",
-    )
+    note = note_("no_year", day=hit.day, month=month)
     return "once", rule, [*notes, note]
-
-
-_MONTH_IN_MONTHLY = Note(
-    "a month is named in a monthly rule: only the day is used",
-    "quy định hằng tháng có nêu tháng: chỉ dùng ngày",
-)
 
 
 def _in_period(
@@ -325,26 +243,15 @@ def _in_period(
     pairs = [(hit.day, month), *hit.more]
     within = {m - span * ((m - 1) // span) for _, m in pairs}
     if len({d for d, _ in pairs}) > 1 or len(within) > 1:
-        return (
-            said,
-            None,
-            [
-                Note(
-                    f"the dates {pairs} do not repeat every {span} months",
-                    f"các ngày {', '.join(f'{d:02d}/{m:02d}' for d, m in pairs)} không lặp lại "
-                    f"sau mỗi {span} tháng",
-                )
-            ],
-        )
+        return said, None, [note_("not_repeating", pairs=pairs, span=span, dates=_dates(pairs))]
     rule, notes = _rule(hit, month=within.pop(), day=hit.day)
     if len(pairs) < 12 // span:
-        notes.append(
-            Note(
-                f"not every {said} date is written: the same day in each period is assumed",
-                f"văn bản không ghi đủ các ngày {period_vi(said)}: giả định cùng ngày đó ở mỗi kỳ",
-            )
-        )
+        notes.append(note_("not_every", said=said, said_vi=period_vi(said)))
     return said, rule, notes
+
+
+def _dates(pairs: list[tuple[int, int]]) -> str:
+    return ", ".join(f"{d:02d}/{m:02d}" for d, m in pairs)
 
 
 def _from_days(
@@ -352,27 +259,10 @@ def _from_days(
 ) -> DeadlineReading:
     phrase = _quote(text, hit)
     if issued_on is None:
-        return DeadlineReading(
-            "once",
-            None,
-            phrase,
-            (
-                Note(
-                    "counted from the issue date, not read",
-                    "tính từ ngày ban hành, nhưng chưa đọc được ngày ban hành",
-                ),
-            ),
-        )
+        return DeadlineReading("once", None, phrase, (note_("issue_date_unread"),))
     notes: list[str] = []
     if "ký" not in hit.source and "ban hành" not in hit.source:
-        notes.append(
-            Note(
-                f"counted from '{hit.source}', whose date is not in the text: counted from the "
-                f"issue date {issued_on:%d/%m/%Y} instead",
-                f"tính từ '{hit.source}', nhưng văn bản không nêu ngày đó: tính từ ngày ban "
-                f"hành {issued_on:%d/%m/%Y}",
-            )
-        )
+        notes.append(note_("counted_from", source=hit.source, issued=issued_on))
     # Civil Code 2015, Art. 147(2): the day of the event is not counted.
     if hit.working:
         due = cal.add_working_days(issued_on, hit.days)
@@ -387,13 +277,7 @@ def _undated(text: str, recurrences: list[WordHit]) -> DeadlineReading:
     recurrence: Recurrence = _RECURRENCE_NAMES.get(word.value, "yearly")
     quoted = _quote(text, word)
     if word.value == "unknown":
-        note = Note(
-            f"'{quoted}' without a period: yearly assumed, and no date",
-            f"'{quoted}' không nêu kỳ: giả định hằng năm, không có thời hạn",
-        )
+        note = note_("no_period", quote=quoted)
     else:
-        note = Note(
-            f"'{quoted}' says how often, not by when: no date",
-            f"'{quoted}' chỉ nêu tần suất, không nêu thời hạn",
-        )
+        note = note_("how_often", quote=quoted)
     return DeadlineReading(recurrence, None, quoted, (note,))
