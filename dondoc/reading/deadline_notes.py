@@ -99,6 +99,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def note(name: str, **fields: object) -> Note:
-    en, vi = _TEXTS[name]
+def note(key: str, /, **fields: object) -> Note:
+    en, vi = _TEXTS[key]
     return Note(en.format(**fields), vi.format(**fields))

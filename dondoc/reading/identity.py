@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.former import former_named
 from dondoc.reading.header import Header
-from dondoc.reading.review import Note, vi_text
+from dondoc.reading.header_notes import as_named, note
 from dondoc.reading.symbols import (
     ISSUER_CODES,
     Citation,
@@ -55,50 +55,17 @@ def doc_type(header: Header, sym: Symbol | None) -> Reading:
     code = sym.type_code if sym else None
     if header.title_code is not None:
         if code is not None and code != header.title_code:
-            return Reading(
-                header.title_code, (Note(f"the symbol says '{code}'", f"ký hiệu ghi '{code}'"),)
-            )
+            return Reading(header.title_code, (note("symbol_says", code=code),))
         return Reading(header.title_code)
     if header.is_vv:
         if code is not None:
-            note = Note(
-                f"the symbol starts with '{code}', a type code, but the text is a công văn "
-                f"(a 'V/v' subject, no type name): '{code}' read as the issuer's abbreviation",
-                f"ký hiệu bắt đầu bằng '{code}' (mã loại văn bản) nhưng đây là công văn (có "
-                f"trích yếu 'V/v', không có tên loại): '{code}' được đọc là chữ viết tắt của cơ "
-                "quan ban hành",
-            )
-            return Reading("CV", (note,))
+            return Reading("CV", (note("code_in_cv", code=code),))
         return Reading("CV")
     if code is not None:
-        return Reading(
-            code,
-            (
-                Note(
-                    "no type name line: the type comes from the symbol",
-                    "không có dòng tên loại văn bản: loại văn bản lấy theo ký hiệu",
-                ),
-            ),
-        )
+        return Reading(code, (note("type_from_symbol"),))
     if sym is not None:
-        return Reading(
-            "CV",
-            (
-                Note(
-                    "no 'V/v' line and no type code: read as a công văn",
-                    "không có dòng 'V/v' và không có mã loại văn bản: đọc là công văn",
-                ),
-            ),
-        )
-    return Reading(
-        None,
-        (
-            Note(
-                "the type is not readable (no symbol, no type name)",
-                "chưa đọc được loại văn bản (không có ký hiệu, không có tên loại)",
-            ),
-        ),
-    )
+        return Reading("CV", (note("read_as_cv"),))
+    return Reading(None, (note("no_type"),))
 
 
 def symbol_codes(sym: Symbol | None, doc_type: str | None) -> tuple[str | None, str | None]:
@@ -123,22 +90,11 @@ def issuer(header: Header, code: str | None, index: AgencyIndex) -> Reading:
     if names:
         reading = _header_name(names[-1], index)
         if len(names) > 1 and not reading.notes:
-            reading = Reading(
-                reading.value,
-                (
-                    Note(
-                        f"read under '{' / '.join(names[:-1])}': check",
-                        f"đọc dưới tên cơ quan chủ quản '{' / '.join(names[:-1])}': cần kiểm tra",
-                    ),
-                ),
-            )
+            reading = Reading(reading.value, (note("read_under", above=" / ".join(names[:-1])),))
         by_code = issuer_name(code)
         if by_code and fold(by_code) != fold(reading.value or ""):
-            note = Note(
-                f"the header says '{names[-1]}', the symbol's issuer code '{code}'",
-                f"phần đầu văn bản ghi '{names[-1]}', còn mã cơ quan trong ký hiệu là '{code}'",
-            )
-            return Reading(reading.value, (*reading.notes, note))
+            differs = note("header_vs_code", name=names[-1], code=code)
+            return Reading(reading.value, (*reading.notes, differs))
         return reading
     by_code = issuer_name(code)
     if by_code:
@@ -146,23 +102,9 @@ def issuer(header: Header, code: str | None, index: AgencyIndex) -> Reading:
     if code == "UBND" and header.place:
         return Reading(
             f"Ủy ban nhân dân tỉnh {header.place}",
-            (
-                Note(
-                    f"no issuer header: the province is taken from the place '{header.place}'",
-                    f"không có tên cơ quan ban hành: tỉnh được lấy theo địa danh '{header.place}'",
-                ),
-            ),
+            (note("province_from_place", place=header.place),),
         )
-    return Reading(
-        None,
-        (
-            Note(
-                f"no issuer header and the symbol's issuer code {code!r} is unknown",
-                f"không có tên cơ quan ban hành và mã cơ quan '{code}' trong ký hiệu chưa có "
-                "trong danh mục",
-            ),
-        ),
-    )
+    return Reading(None, (note("unknown_code", code=code),))
 
 
 def _known(upper: str, index: AgencyIndex) -> bool:
@@ -178,31 +120,16 @@ def _header_name(upper: str, index: AgencyIndex) -> Reading:
     for name, code in index.renamed:
         if name == folded:
             renamed = index.agencies[code].former_name or upper
-            return Reading(renamed, (_as_named(index.renamed_note(code)),))
+            return Reading(renamed, (as_named(index.renamed_note(code)),))
     if (former := former_named(upper)) is not None and former.successor in index.agencies:
-        return Reading(former.name, (_as_named(index.note(former)),))
+        return Reading(former.name, (as_named(index.note(former)),))
     if folded in _KNOWN_HEADERS:
         return Reading(_KNOWN_HEADERS[folded])
     if m := _COMMITTEE.match(upper):
         level = "thành phố" if m[1].startswith(("THÀNH", "TP")) else "tỉnh"
         return Reading(f"Ủy ban nhân dân {level} {title_case(m[2])}")
     guess = name_case(upper, index.proper_names())
-    return Reading(
-        guess,
-        (
-            Note(
-                f"'{upper}' read as '{guess}': capitalisation guessed",
-                f"'{upper}' được đọc là '{guess}': cách viết hoa là phỏng đoán, cần kiểm tra",
-            ),
-        ),
-    )
-
-
-def _as_named(note: str) -> Note:
-    return Note(
-        f"the issuer as it was named; {note}",
-        f"cơ quan ban hành theo tên cũ; {vi_text(note)}",
-    )
+    return Reading(guess, (note("capitals_guessed", upper=upper, guess=guess),))
 
 
 def subject(header: Header, index: AgencyIndex) -> Reading:
@@ -210,15 +137,7 @@ def subject(header: Header, index: AgencyIndex) -> Reading:
     if header.subject is None or not header.subject_upper:
         return Reading(header.subject)
     cased = restore_symbols(subject_case(header.subject, index.proper_names()))
-    return Reading(
-        cased,
-        (
-            Note(
-                "printed in capitals: read in sentence case, check proper names",
-                "trích yếu in hoa: đã chuyển sang chữ thường, cần kiểm tra các tên riêng",
-            ),
-        ),
-    )
+    return Reading(cased, (note("sentence_case"),))
 
 
 def expand_unit(abbreviation: str | None, code: str | None, text: str) -> Reading:
@@ -237,24 +156,8 @@ def expand_unit(abbreviation: str | None, code: str | None, text: str) -> Readin
         initials = "".join(w[0] for w in words[: len(letters)]).upper()
         if initials == letters.upper() and len(letters) > 1:
             name = f"{m[1]} {' '.join(_name_words(words, len(letters)))}"
-            return Reading(
-                name,
-                (
-                    Note(
-                        f"'{wanted}' spelled out from the text as '{name}': check",
-                        f"'{wanted}' được viết đầy đủ theo văn bản là '{name}': cần kiểm tra",
-                    ),
-                ),
-            )
-    return Reading(
-        wanted,
-        (
-            Note(
-                f"the drafting unit '{wanted}' is not spelled out in the text",
-                f"văn bản không ghi đầy đủ tên đơn vị soạn thảo '{wanted}'",
-            ),
-        ),
-    )
+            return Reading(name, (note("unit_spelled_out", wanted=wanted, name=name),))
+    return Reading(wanted, (note("unit_not_spelled_out", wanted=wanted),))
 
 
 def _name_words(words: list[str], initials: int) -> list[str]:
