@@ -13,10 +13,11 @@ from dondoc.engine.periods import period_containing
 from dondoc.reading.agencies import AgencyIndex
 from dondoc.reading.cutoffs import read_cutoff
 from dondoc.reading.deadline_rules import DeadlineReading, read_deadline
-from dondoc.reading.review import Note, Review
+from dondoc.reading.review import Review
 from dondoc.reading.scope import IssuersPart, Scope, issuers_part, names_someone, task_scope
 from dondoc.reading.segments import TaskText, is_heading, split_tasks
 from dondoc.reading.tasks import Asked, period_code, report_addresses, what_is_asked
+from dondoc.reading.work_notes import note
 from dondoc.reading.work_parts import (
     Found,
     after_list,
@@ -76,10 +77,7 @@ def read_obligations(
     if not segments.numbered and segments.tasks:
         review.add(
             "obligations",
-            Note(
-                "no numbered tasks: read from paragraphs that ask something",
-                "không có nhiệm vụ đánh số: đọc từ các đoạn có yêu cầu thực hiện",
-            ),
+            note("unnumbered"),
             sentence=first,
         )
     found = _readings(list(segments.tasks), issued_on, cal)
@@ -89,10 +87,7 @@ def read_obligations(
     if not found:
         review.add(
             "obligations",
-            Note(
-                "no task found in the body: write the obligations by hand",
-                "không tìm thấy nhiệm vụ trong nội dung văn bản: cần nhập tay các nghĩa vụ",
-            ),
+            note("no_task"),
             sentence=first or None,
         )
     strays = stray_report_dates(list(body), found)
@@ -151,14 +146,8 @@ def _readings(
             inspection, report = found
             own, dated = inspection.reading, report.reading
             recurrence = dated.recurrence if dated.recurrence != "once" else own.recurrence
-            hint = inspection.asked.phrase_hint
-            note = Note(
-                f"'{hint}' gives no date for the inspection; its results "
-                "go into the report that follows it",
-                f"'{hint}' không nêu thời hạn kiểm tra; kết quả kiểm tra được đưa vào báo cáo "
-                "nêu ngay sau đó",
-            )
-            reading = DeadlineReading(recurrence, None, own.phrase, (note,))
+            undated = note("inspection", hint=inspection.asked.phrase_hint)
+            reading = DeadlineReading(recurrence, None, own.phrase, (undated,))
             found[0] = replace(inspection, reading=reading)
         out += found
     return out
@@ -183,16 +172,13 @@ def _draft(
     if reading.unread:
         review.add(
             f"obligations[{i}].deadline",
-            Note(
-                f"the text states a deadline ('{reading.phrase}') that was not read: write it",
-                f"văn bản có nêu thời hạn ('{reading.phrase}') nhưng chưa đọc được: cần nhập",
-            ),
+            note("unread", phrase=reading.phrase),
             sentence=source,
         )
     review.add(f"obligations[{i}].cutoff", *cut.notes, sentence=sentence_of(a.text, cut.phrase))
     who = sentence_of(task.lead or task.text, None)
     review.add(f"obligations[{i}].addressees", *scope.notes, sentence=who)
-    notes = [*f.notes] + ([] if a.kind_known else [_KIND_NOTE])
+    notes = [*f.notes] + ([] if a.kind_known else [note("kind")])
     review.add(f"obligations[{i}]", *notes, sentence=source)
     return ObligationDraft(
         code=_code(a, reading.recurrence, codes),
@@ -242,36 +228,16 @@ def _first_period(
     now = period_containing(today, ob.recurrence)
     where = f"obligations[{i}].first_period"
     if issued_on is None:
-        review.add(
-            where,
-            Note(
-                f"no issue date: starts with {now.label}",
-                f"không có ngày ban hành: bắt đầu theo dõi từ kỳ {now.label}",
-            ),
-            sentence=ob.source,
-        )
+        review.add(where, note("no_issue_date", now=now.label), sentence=ob.source)
         return now.label
     issued = period_containing(issued_on, ob.recurrence)
     if issued < now:
         review.add(
             where,
-            Note(
-                f"issued in period {issued.label}; tracking starts with {now.label} (as of "
-                f"{today:%d/%m/%Y}) so that past periods are not all overdue: set an earlier "
-                "period to track them",
-                f"ban hành trong kỳ {issued.label}; theo dõi bắt đầu từ kỳ {now.label} (tính "
-                f"đến ngày {today:%d/%m/%Y}) để các kỳ đã qua không bị tính là quá hạn: chọn "
-                "kỳ sớm hơn nếu cần theo dõi các kỳ đó",
-            ),
+            note("past_periods", issued=issued.label, now=now.label, today=today),
             sentence=ob.source,
         )
     return max(issued, now).label
-
-
-_KIND_NOTE = Note(
-    "kind not recognised: 'plan' (an action)",
-    "chưa nhận ra loại nghĩa vụ: đọc là 'kế hoạch' (một việc cần thực hiện)",
-)
 
 
 def _report_to(body: list[str], review: Review) -> str | None:
@@ -279,10 +245,7 @@ def _report_to(body: list[str], review: Review) -> str | None:
     if len(found) > 1:
         review.add(
             "report_to",
-            Note(
-                f"several places to send reports: {'; '.join(found)}",
-                f"có nhiều nơi nhận báo cáo: {'; '.join(found)}",
-            ),
+            note("report_places", places="; ".join(found)),
             sentence=sentence_of(" ".join(body), "gửi"),
         )
     return found[0] if found else None
