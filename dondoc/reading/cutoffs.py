@@ -77,7 +77,8 @@ def _fit(period: DataPeriod, recurrence: Recurrence) -> tuple[CutoffSpec | None,
     if period.first is not None and not _window_fits(period, span):
         return None, Note(
             f"the window is not one {recurrence} period long, ending on its cut-off",
-            f"khoảng số liệu không đúng một kỳ {period_vi(recurrence)} kết thúc vào ngày chốt",
+            f"khoảng số liệu không dài đúng một kỳ của nghĩa vụ {period_vi(recurrence)} và kết "
+            "thúc vào ngày chốt",
         )
     return cutoff, None
 

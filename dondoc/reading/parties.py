@@ -138,7 +138,7 @@ def _asked_to_act(
                     f"add {', '.join(extra)} to track it separately (the bundled spec tracks the "
                     "People's Committees, whose departments do the work)",
                     f"Nơi nhận '{e.written}' được giao thực hiện nhưng không có trong 'Kính gửi': "
-                    f"chưa thêm; thêm {', '.join(extra)} nếu cần theo dõi riêng (bản kê mặc định "
+                    f"chưa thêm; thêm {', '.join(extra)} nếu cần theo dõi riêng (cấu hình mặc định "
                     "theo dõi Ủy ban nhân dân, nơi các sở thực hiện công việc)",
                 ),
                 sentence=e.written,

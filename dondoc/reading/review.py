@@ -45,8 +45,9 @@ PERIOD_VI = {
     "once": "một lần",
     "monthly": "hằng tháng",
     "quarterly": "hằng quý",
-    "half-yearly": "6 tháng",
+    "half-yearly": "6 tháng một lần",
     "yearly": "hằng năm",
+    "unknown": "định kỳ (không rõ kỳ)",  # "định kỳ" alone, in the deadline reader
 }
 
 
