@@ -3,7 +3,7 @@ Vietnamese (what the board shows), by name, with the fields each one quotes."""
 
 from __future__ import annotations
 
-from dondoc.reading.review import Note
+from dondoc.reading.review import NoteTable
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "loose": (
@@ -99,6 +99,4 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def note(key: str, /, **fields: object) -> Note:
-    en, vi = _TEXTS[key]
-    return Note(en.format(**fields), vi.format(**fields))
+note = NoteTable(_TEXTS)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dondoc.reading.review import Note, vi_text
+from dondoc.reading.review import Note, NoteTable, vi_text
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "symbol_says": ("the symbol says '{code}'", "ký hiệu ghi '{code}'"),
@@ -61,9 +61,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def note(key: str, /, **fields: object) -> Note:
-    en, vi = _TEXTS[key]
-    return Note(en.format(**fields), vi.format(**fields))
+note = NoteTable(_TEXTS)
 
 
 def as_named(former: str) -> Note:

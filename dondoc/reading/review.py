@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -27,6 +28,18 @@ class Note(str):
         note = super().__new__(cls, en)
         note.vi = vi
         return note
+
+
+class NoteTable:
+    """A module's review notes by key: an English and a Vietnamese template each, filled with
+    the same fields (`note("how_often", quote=...)`)."""
+
+    def __init__(self, texts: Mapping[str, tuple[str, str]]) -> None:
+        self._texts = texts
+
+    def __call__(self, key: str, /, **fields: object) -> Note:
+        en, vi = self._texts[key]
+        return Note(en.format(**fields), vi.format(**fields))
 
 
 def vi_of(message: str) -> str | None:
