@@ -10,13 +10,14 @@ from collections import Counter
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from dondoc.db import transaction
 from dondoc.models import Notification
 from dondoc.notifications.deliver import DeliveryResult, deliver
 from dondoc.notifications.render import render_message
 from dondoc.tracking.delivery import LEASE, deliver_queued, reporting_progress
+from dondoc.tracking.delivery_claims import claim
 from tests.outbox_world import make_world, outbox, queue_only
 from tests.smtp_server import SMTPServer, _free_port
 from tests.test_notifications import context
@@ -121,3 +122,29 @@ def test_each_parallel_send_reports_only_its_own_failure(tmp_path: Path) -> None
         else:  # an outage: retried later, and nothing of the other sends' replies
             assert "refused" in result.error.lower() and "marker" not in result.error
             assert result.transient
+
+
+def test_a_sender_never_waits_for_another_senders_claim_on_postgresql(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """While one sender's claim is still uncommitted, a second one (with a 1 s lock timeout)
+    takes the other recipients at once instead of queueing behind the first: senders that wait
+    for each other's row locks deadlocked under SIGKILLs (test_crash.py). Every recipient's
+    rows go to exactly one of the two."""
+    rows = "".join(
+        f"{code},email,vt{i}.a{code}@parallel.test,focal\n" for code in AGENCIES for i in (1, 2)
+    )
+    settings = make_world(postgres_url, tmp_path, rows)
+    engine, ctx = queue_only(settings)
+    with transaction(engine) as first:
+        mine = claim(session=first, now=ctx.now, limit=3)
+        with transaction(engine) as second:
+            second.execute(text("SET LOCAL lock_timeout = '1s'"))
+            theirs = claim(session=second, now=ctx.now, limit=100)
+    assert mine and theirs
+    held: dict[str, set[int]] = {mine: set(), theirs: set()}
+    for row in outbox(settings):
+        assert row.status == "sending" and row.claim_token in held
+        held[row.claim_token].add(row.contact_id)
+    assert len(held[mine]) == 3 and not held[mine] & held[theirs]
+    assert len(held[mine] | held[theirs]) == len(AGENCIES) * 2

@@ -17,10 +17,11 @@ from contextvars import ContextVar
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
 from dondoc.context import RunContext
-from dondoc.db import transaction
+from dondoc.db import is_retryable, transaction
 from dondoc.models import Notification
 from dondoc.notifications.channels import apprise_url_for, configured_secrets
 from dondoc.notifications.deliver import deliver
@@ -45,6 +46,9 @@ __all__ = [
     "record",
     "reporting_progress",
 ]
+
+CLAIM_ATTEMPTS = 3
+"""How often a claim rolled back by a PostgreSQL deadlock or serialization failure is tried."""
 
 Progress = Callable[[int, int], None]
 """Told (messages handled, messages expected) after each recipient: a terminal's progress bar."""
@@ -82,9 +86,18 @@ def claim_batch(
     """One transaction: release leases that ran out, then claim up to ``claim_batch``
     recipients (of ``channel`` if given; a token; "" if another sender won them; None when
     nothing is due)."""
-    with transaction(engine) as session:
-        release_expired(session=session, now=now)
-        return claim(session=session, now=now, limit=ctx.settings.claim_batch, channel=channel)
+    for attempt in range(CLAIM_ATTEMPTS):
+        try:
+            with transaction(engine) as session:
+                release_expired(session=session, now=now)
+                limit = ctx.settings.claim_batch
+                return claim(session=session, now=now, limit=limit, channel=channel)
+        except DBAPIError as error:
+            # senders never wait for each other, but a report closing a task may lock the
+            # same rows in another order; PostgreSQL then rolls one side back whole
+            if not is_retryable(error) or attempt == CLAIM_ATTEMPTS - 1:
+                raise
+    return ""
 
 
 def claimed_by_recipient(engine: Engine, token: str) -> list[list[ClaimedRow]]:

@@ -30,7 +30,7 @@ def release_expired(*, session: Session, now: dt.datetime) -> int:
     expired = and_(col(_N.status).in_(HELD), col(_N.claimed_until) < now)
     released = session.execute(
         update(_N)
-        .where(col(_N.id).in_(_locked(expired, skip=True)), expired)
+        .where(col(_N.id).in_(_locked(expired)), expired)
         .values(status="queued", claim_token=None, claimed_until=None)
     )
     return rows_affected(released)
@@ -40,35 +40,43 @@ def claim(
     *, session: Session, now: dt.datetime, limit: int, channel: str | None = None
 ) -> str | None:
     """Claim every due row of up to ``limit`` recipients (of ``channel`` if given); the token,
-    "" when another sender won them all, None when nothing is due. The ``status = 'queued'``
-    condition of the UPDATE decides who wins, so two senders never hold the same row."""
+    "" when another sender is claiming what is due right now, None when nothing is due.
+
+    Each recipient's contact row is the claim's mutex, taken with ``SKIP LOCKED``: a sender
+    never waits for another, so senders cannot deadlock (a waiting ``FOR UPDATE`` keeps the
+    locks of rows it re-checks and drops, and with several senders those formed cycles), and
+    one recipient's rows always go to one sender, as one message. On SQLite, one writer at a
+    time does the same. The ``status = 'queued'`` condition of the UPDATE still decides who
+    wins, so two senders never hold the same row."""
     token = uuid.uuid4().hex
     due = and_(col(_N.status) == "queued", col(_N.next_attempt_at) <= now)
-    pick = select(col(_N.contact_id)).where(due)
+    waiting = col(Contact.id).in_(select(col(_N.contact_id)).where(due))
+    pick = select(col(Contact.id)).where(waiting)
     if channel is not None:
-        on_channel = exists().where(
-            col(Contact.id) == col(_N.contact_id), col(Contact.channel) == channel
-        )
-        pick = pick.where(on_channel)
-    contact_ids = list(session.execute(pick.distinct().limit(limit)).scalars())
+        pick = pick.where(col(Contact.channel) == channel)
+    # FOR NO KEY UPDATE: does not block the KEY SHARE lock of a new row's foreign key check
+    free = (
+        pick.order_by(col(Contact.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True, key_share=True)
+    )
+    contact_ids = list(session.execute(free).scalars())
     if not contact_ids:
-        return None
-    mine = and_(due, col(_N.contact_id).in_(contact_ids))
+        return "" if session.execute(select(pick.exists())).scalar() else None
     won = session.execute(
         update(_N)
-        .where(col(_N.id).in_(_locked(mine, skip=False)), mine)
+        .where(due, col(_N.contact_id).in_(contact_ids))
         .values(status="sending", claim_token=token, claimed_until=now + LEASE)
     )
     return token if rows_affected(won) else ""
 
 
-def _locked(condition: ColumnElement[bool], *, skip: bool) -> Select[int | None]:
-    """The ids of the rows matching ``condition``, locked in id order (PostgreSQL; SQLite has
-    one writer at a time). Several senders update overlapping rows at once; taking the locks
-    in one order means they wait for each other and never deadlock. ``skip``: leave rows
-    another sender has locked (releasing expired claims can wait for the next batch)."""
+def _locked(condition: ColumnElement[bool]) -> Select[int | None]:
+    """The ids of the rows matching ``condition`` that no other transaction holds, locked
+    (PostgreSQL ``SKIP LOCKED``; SQLite has one writer at a time): releasing expired claims
+    never waits, and what is skipped is released by the next batch."""
     query = select(col(_N.id)).where(condition).order_by(col(_N.id))
-    return query.with_for_update(skip_locked=skip)
+    return query.with_for_update(skip_locked=True)
 
 
 def _task_open() -> Exists:
