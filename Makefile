@@ -12,7 +12,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[test]"
 	touch $(STAMP)
 
+## Bytecode for the project's own packages, as `pip install` writes it for any installed package:
+## an editable install has none, and where PYTHONDONTWRITEBYTECODE is set (CI, containers) every
+## command would compile its modules again (~40 ms of `dondoc status`; docs/performance.md).
 install: $(STAMP)
+	$(BIN)/python -m compileall -q -j 0 dondoc models flows config notifications migrations bench >/dev/null
 
 ## The main job: database, bundled data, Prefect server with its UI and the scheduler.
 run: install

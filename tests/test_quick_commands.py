@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,36 @@ def test_status_submit_and_help_import_no_heavy_module(initialised: Path) -> Non
     code, out, loaded = run_quick(initialised, "--help")
     assert code == 0 and "status" in out and "submit" in out
     assert loaded == [] or {m.split(".")[0] for m in loaded} == {"rich"}  # Typer draws help
+
+
+def test_quick_commands_skip_pydantic_plugin_discovery_unless_the_caller_set_it(
+    initialised: Path,
+) -> None:
+    """Looking for pydantic plugins reads every installed package's entry points; the `dondoc`
+    command skips it (PYDANTIC_DISABLE_PLUGINS) unless the caller chose otherwise."""
+    probe = (
+        "import os, sys\n"
+        "sys.argv = ['dondoc', 'status', '--agency', '01']\n"
+        "from dondoc.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loader = sys.modules.get('pydantic.plugin._loader')\n"
+        "print('scanned' if getattr(loader, '_plugins', None) is not None else 'skipped')\n"
+    )
+
+    def run(env: dict[str, str]) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=initialised,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[-1]
+
+    base = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    assert run(base) == "skipped"
+    assert run({**base, "PYDANTIC_DISABLE_PLUGINS": ""}) == "scanned"

@@ -3,8 +3,14 @@ Imports are local to each command so that quick commands such as `status` start 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
+
+# dondoc uses no pydantic plugins, and looking for them reads every installed package's entry
+# points on each start (~6 ms of a quick command; docs/performance.md, "Commands"). A value the
+# caller set wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
