@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
     from dondoc.config.settings import Settings
+
+T = TypeVar("T")
 
 # How long a SQLite writer waits for another one (DONDOC_SQLITE_BUSY_SECONDS) by default.
 DEFAULT_BUSY_SECONDS = 60.0
@@ -124,10 +126,27 @@ def transaction(engine: Engine) -> Iterator[Session]:
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 
 
+TRANSACTION_ATTEMPTS = 3
+
+
 def is_retryable(error: BaseException) -> bool:
     """Whether ``error`` is a conflict PostgreSQL resolved by rolling this transaction back."""
     state = getattr(getattr(error, "orig", None), "sqlstate", None)
     return isinstance(error, DBAPIError) and state in RETRYABLE_SQLSTATES
+
+
+def in_transaction(engine: Engine, work: Callable[[Session], T]) -> T:
+    """``work`` in one transaction, run again (up to TRANSACTION_ATTEMPTS in all) when
+    PostgreSQL rolled it back whole for a deadlock or a serialization failure. ``work`` must
+    only read and write the database: running it again must repeat nothing else."""
+    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except DBAPIError as error:
+            if not is_retryable(error) or attempt == TRANSACTION_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def rows_affected(result: Result[*tuple[Any, ...]]) -> int:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext
-from dondoc.db import engine_for, transaction, upgrade_database
+from dondoc.db import engine_for, in_transaction, transaction, upgrade_database
 from dondoc.engine.deadlines import local_date
 from dondoc.errors import InputError
 from dondoc.models import Agency, Document, Event, Obligation, SubmissionCreate, Task, utcnow
@@ -150,8 +150,14 @@ def submit(
     settings: Settings, ctx: RunContext, data: SubmissionCreate, *, allow_future: bool = False
 ) -> Task:
     """``allow_future``: accept a received date after ctx.now's day (rehearsals with --at)."""
-    with transaction(engine_for(settings)) as session:
-        return record_submission(session=session, ctx=ctx, data=data, allow_future=allow_future)
+    # closing the task cancels its queued reminders, rows a sender may be updating right now
+    # in another order: on PostgreSQL one side of such a deadlock is rolled back and run again
+    return in_transaction(
+        engine_for(settings),
+        lambda session: record_submission(
+            session=session, ctx=ctx, data=data, allow_future=allow_future
+        ),
+    )
 
 
 def withdraw(

@@ -17,11 +17,10 @@ from contextvars import ContextVar
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from dondoc.context import RunContext
-from dondoc.db import is_retryable, transaction
+from dondoc.db import in_transaction, transaction
 from dondoc.models import Notification
 from dondoc.notifications.channels import apprise_url_for, configured_secrets
 from dondoc.notifications.deliver import deliver
@@ -46,9 +45,6 @@ __all__ = [
     "record",
     "reporting_progress",
 ]
-
-CLAIM_ATTEMPTS = 3
-"""How often a claim rolled back by a PostgreSQL deadlock or serialization failure is tried."""
 
 Progress = Callable[[int, int], None]
 """Told (messages handled, messages expected) after each recipient: a terminal's progress bar."""
@@ -86,18 +82,12 @@ def claim_batch(
     """One transaction: release leases that ran out, then claim up to ``claim_batch``
     recipients (of ``channel`` if given; a token; "" if another sender won them; None when
     nothing is due)."""
-    for attempt in range(CLAIM_ATTEMPTS):
-        try:
-            with transaction(engine) as session:
-                release_expired(session=session, now=now)
-                limit = ctx.settings.claim_batch
-                return claim(session=session, now=now, limit=limit, channel=channel)
-        except DBAPIError as error:
-            # senders never wait for each other, but a report closing a task may lock the
-            # same rows in another order; PostgreSQL then rolls one side back whole
-            if not is_retryable(error) or attempt == CLAIM_ATTEMPTS - 1:
-                raise
-    return ""
+
+    def release_and_claim(session: Session) -> str | None:
+        release_expired(session=session, now=now)
+        return claim(session=session, now=now, limit=ctx.settings.claim_batch, channel=channel)
+
+    return in_transaction(engine, release_and_claim)
 
 
 def claimed_by_recipient(engine: Engine, token: str) -> list[list[ClaimedRow]]:
@@ -162,8 +152,7 @@ def drain(
                 send_to_recipient(engine, ctx, token, rows, now(), tally)
                 counter.step()
         finally:
-            with transaction(engine) as session:
-                hand_back(session=session, token=token)
+            in_transaction(engine, lambda session: hand_back(session=session, token=token))
 
 
 def _merged(tallies: list[DeliveryTally]) -> DeliveryTally:
@@ -209,11 +198,14 @@ def start_sending(
 ) -> list[ClaimedRow]:
     """One transaction: mark the rows that may go out ``delivering`` (claim held, task open),
     cancel those whose task closed, renew the claim's lease; returns the rows to send."""
-    with transaction(engine) as session:
-        live, cancelled = start_delivering(
-            session=session, token=token, ids=[r.notification.id or 0 for r in rows], now=now
-        )
+    ids = [r.notification.id or 0 for r in rows]
+
+    def mark(session: Session) -> tuple[list[int], list[ClaimedRow]]:
+        live, cancelled = start_delivering(session=session, token=token, ids=ids, now=now)
         gone = [r for r in rows if r.notification.id in set(cancelled)]
         session.add_all(events_of(ctx, gone, "cancelled", None))
+        return live, gone
+
+    live, gone = in_transaction(engine, mark)
     tally.cancelled += len(gone)
     return [r for r in rows if r.notification.id in set(live)]

@@ -7,9 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from dondoc.context import RunContext
-from dondoc.db import transaction
+from dondoc.db import in_transaction
 from dondoc.models import Event, Notification
 from dondoc.notifications.deliver import DeliveryResult
 from dondoc.tracking.delivery_claims import settle
@@ -69,9 +70,12 @@ def _finish(
     if retry_at is not None:
         values["next_attempt_at"] = retry_at
     ids = [r.notification.id or 0 for r in rows]
-    with transaction(engine) as session:
+
+    def settle_and_log(session: Session) -> None:
         settle(session=session, token=token, ids=ids, values=values)
         session.add_all(events_of(ctx, rows, status, error))
+
+    in_transaction(engine, settle_and_log)
 
 
 def events_of(
