@@ -49,11 +49,12 @@ CORRUPTIONS = {  # case: (SQL SET clause, fresh, what the report says)
 }
 
 
-def _settings(database_url: str, tmp_path: Path) -> Settings:
+def _settings(database_url: str, tmp_path: Path, **extra: Any) -> Settings:
     return Settings(
         database_url=database_url,
         outbox_dir=tmp_path / "outbox",
         coordinator_contacts=COORDINATOR,
+        **extra,
     )
 
 
@@ -135,6 +136,74 @@ def test_a_failing_obligation_is_skipped_reported_and_alerted(
     assert "bỏ qua 1 nhiệm vụ" in str(alert["Subject"])
     body = alert.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "99/CT-TEST" in body and "bad" in body and reported in body
+
+
+def _alerts(tmp_path: Path) -> list[str]:
+    """The subjects of the coordinator's alerts in the outbox folder."""
+    found = []
+    for eml in (tmp_path / "outbox").rglob("*.eml"):
+        mail = message_from_bytes(eml.read_bytes(), policy=default)
+        if COORDINATOR in str(mail["To"]):
+            found.append(str(mail["Subject"]))
+    return found
+
+
+def test_the_coordinator_is_alerted_once_a_day(database_url: str, tmp_path: Path) -> None:
+    settings = _settings(database_url, tmp_path)
+    _seed(settings, tmp_path, CORRUPTIONS["overdue_first_day 10^9"][0], False)
+    engine = engine_for(settings)
+    # The daily sweep, an operator's sweep by hand, one just before local midnight; the
+    # rules of `bad` fail when its reminders are decided, in the send window only.
+    same_day = (SWEEP, SWEEP + dt.timedelta(hours=5), dt.datetime(2026, 12, 3, 23, 59, tzinfo=VN))
+    for at in same_day:
+        summary = run_sweep(engine, make_context(settings, at))
+        assert [i.obligation for i in summary.isolated] == ["bad"]  # reported every time
+    assert len(_alerts(tmp_path)) == 1
+
+    next_day = run_sweep(engine, make_context(settings, dt.datetime(2026, 12, 4, 8, tzinfo=VN)))
+
+    assert [i.obligation for i in next_day.isolated] == ["bad"]
+    assert sorted(_alerts(tmp_path)) == [
+        "[Cảnh báo] Lượt đôn đốc ngày 03/12/2026 đã bỏ qua 1 nhiệm vụ",
+        "[Cảnh báo] Lượt đôn đốc ngày 04/12/2026 đã bỏ qua 1 nhiệm vụ",
+    ]
+
+
+def test_a_new_error_is_alerted_the_same_day(database_url: str, tmp_path: Path) -> None:
+    settings = _settings(database_url, tmp_path)
+    bad = _seed(settings, tmp_path, CORRUPTIONS["overdue_first_day 10^9"][0], False)
+    engine = engine_for(settings)
+    run_sweep(engine, make_context(settings, SWEEP))
+    run_sweep(engine, make_context(settings, SWEEP + dt.timedelta(minutes=30)))  # same error
+    with transaction(engine) as session:  # "fixed" with another out-of-range value
+        session.execute(
+            text(f"UPDATE obligation SET overdue_first_day = 2000000000 WHERE id = {bad}")
+        )
+
+    later = run_sweep(engine, make_context(settings, SWEEP + dt.timedelta(hours=1)))
+
+    [skipped] = later.isolated
+    assert "2000000000" in skipped.error
+    assert len(_alerts(tmp_path)) == 2
+
+
+def test_a_failed_alert_is_sent_at_the_next_sweep(
+    database_url: str, tmp_path: Path, smtp_server: Any
+) -> None:
+    settings = _settings(database_url, tmp_path, smtp_url=smtp_server.url)
+    _seed(settings, tmp_path, CORRUPTIONS["overdue_first_day 10^9"][0], False)
+    engine = engine_for(settings)
+    smtp_server.stop()
+    run_sweep(engine, make_context(settings, SWEEP))
+    smtp_server.start()
+
+    for hours in (1, 2):
+        run_sweep(engine, make_context(settings, SWEEP + dt.timedelta(hours=hours)))
+
+    alerts = [m for m in smtp_server.messages if COORDINATOR in m.recipients]
+    assert [m.subject_text for m in alerts] == [
+        "[Cảnh báo] Lượt đôn đốc ngày 03/12/2026 đã bỏ qua 1 nhiệm vụ"
+    ]
 
 
 def test_the_sweep_command_names_the_skipped_obligation(cli: Any, workdir: Path) -> None:

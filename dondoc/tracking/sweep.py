@@ -99,7 +99,7 @@ def _plan(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
 
 
 def _alert(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
-    alert_isolated(ctx, tuple(summary.isolated))
+    alert_isolated(engine, ctx, tuple(summary.isolated))
 
 
 def _deliver(engine: Engine, ctx: RunContext, summary: SweepSummary) -> None:
