@@ -103,6 +103,14 @@ class Settings(BaseSettings):
             raise ValueError(f"DONDOC_WEB_URL {value!r} must start with http:// or https://")
         return value.rstrip("/")
 
+    prefect_probe_seconds: float = Field(
+        default=2,
+        gt=0,
+        le=60,
+        description="How long the web board waits for the Prefect API's health check before a "
+        "tracked action; without an answer it refuses at once (503), nothing recorded.",
+    )
+
     # Signs the web board's session and CSRF cookies; unset, one is made once and kept in
     # ./data/web_secret. Secret: a SecretStr never shows in a repr, a log or an error.
     web_secret: SecretStr | None = Field(

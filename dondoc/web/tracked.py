@@ -19,6 +19,7 @@ from dondoc.context import RunContext
 from dondoc.errors import DondocError
 from dondoc.models import SubmissionCreate
 from dondoc.service import submit, withdraw
+from dondoc.web.prefect_probe import prefect_down
 
 if TYPE_CHECKING:
     from dondoc.flows.board_actions import Tracked
@@ -75,6 +76,7 @@ async def record_report(
     if not use_prefect():
         task = submit(settings, ctx, data, allow_future=allow_future)
         return Outcome(task.status, task.due_day)
+    await _reachable(settings)
     from dondoc.flows.board_actions import record_tracked
 
     params: dict[str, Any] = {
@@ -98,6 +100,7 @@ async def withdraw_report(
     if not use_prefect():
         task = withdraw(settings, ctx, **where.as_params(), reason=reason, actor=actor)
         return Outcome(task.status, task.due_day)
+    await _reachable(settings)
     from dondoc.flows.board_actions import withdraw_tracked
 
     params: dict[str, Any] = {
@@ -113,6 +116,15 @@ UNREACHABLE_VI = (
     "Không thực hiện được qua máy chủ Prefect ({problem}). Hãy tải lại trang nhiệm vụ để xem "
     "tình trạng hiện tại trước khi thử lại, hoặc báo cho người quản trị hệ thống."
 )
+
+
+async def _reachable(settings: Settings) -> None:
+    """A Prefect server that cannot answer is a 503 within seconds, before Prefect is imported
+    (its own client would wait minutes: dondoc.web.prefect_probe)."""
+    api_url = os.environ["PREFECT_API_URL"]
+    problem = await prefect_down(api_url, settings.prefect_probe_seconds)
+    if problem:
+        raise HTTPException(503, UNREACHABLE_VI.format(problem=problem))
 
 
 async def _tracked(
