@@ -107,8 +107,9 @@ class Settings(BaseSettings):
         default=2,
         gt=0,
         le=60,
-        description="How long the web board waits for the Prefect API's health check before a "
-        "tracked action; without an answer it refuses at once (503), nothing recorded.",
+        description="How long the web board and the tracked `dondoc` commands wait for the "
+        "Prefect API's health check before a tracked action; without an answer they refuse at "
+        "once (503 on the board, exit 2 on the command line), nothing recorded.",
     )
 
     # Signs the web board's session and CSRF cookies; unset, one is made once and kept in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -67,6 +68,25 @@ def cli(workdir: Path) -> object:
         return run_dondoc(*args, env=env, cwd=workdir)
 
     return invoke
+
+
+@pytest.fixture
+def refusing_port() -> int:
+    """A loopback port nobody listens on: connections are refused at once (a Prefect server
+    that is not running)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A loopback socket that accepts connections (the kernel's backlog) and never answers (a
+    hung Prefect server, or a proxy in front of a dead one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        yield int(s.getsockname()[1])
 
 
 def _postgres_admin_url() -> str:

@@ -1,13 +1,13 @@
 """With PREFECT_API_URL set but its server down, recording a report on the board answers within
 seconds with the Vietnamese 503 page, and nothing is recorded: a port nobody listens on (the
 connection is refused) and a socket that accepts but never answers (Prefect's own client would
-wait 60 s per request, five retries)."""
+wait 60 s per request, five retries): the fixtures `refusing_port` and `silent_port`
+(tests/conftest.py)."""
 
 from __future__ import annotations
 
-import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, wait
 from typing import TypeVar
 
@@ -21,23 +21,6 @@ template_db, db_url, clock = web_app.template_db, web_app.db_url, web_app.clock
 
 T = TypeVar("T")
 ANSWER_WITHIN = 8.0  # seconds; well above the probe's 2 s on a loaded machine, far below Prefect's
-
-
-@pytest.fixture
-def refusing_port() -> int:
-    """A loopback port nobody listens on: connections are refused at once."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A loopback socket that accepts connections (the kernel's backlog) and never answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen(16)
-        yield int(s.getsockname()[1])
 
 
 def within(seconds: float, call: Callable[[], T]) -> T:

@@ -71,6 +71,28 @@ def use_prefect() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 
 
+def tracked(settings: Any) -> bool:
+    """Whether the command runs as a tracked flow run (PREFECT_API_URL set); if so, only once
+    the server has answered: see ``require_prefect``."""
+    if not use_prefect():
+        return False
+    require_prefect(settings.prefect_probe_seconds)
+    return True
+
+
+def require_prefect(seconds: float) -> None:
+    """Raises PrefectUnreachable within ``seconds`` when the server of PREFECT_API_URL cannot
+    answer, before Prefect is imported: its own client would retry for minutes
+    (dondoc.flows.prefect_probe)."""
+    from dondoc.cli.errors import PrefectUnreachable
+    from dondoc.flows.prefect_probe import prefect_down_sync
+
+    api_url = os.environ["PREFECT_API_URL"]
+    down = prefect_down_sync(api_url, seconds)
+    if down is not None:
+        raise PrefectUnreachable(api_url, down.en)
+
+
 def warn(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -10,12 +10,23 @@ BUSY = (
     "(DONDOC_SQLITE_BUSY_SECONDS sets how long to wait)"
 )
 UNREACHABLE = "cannot reach the database named by DONDOC_DATABASE_URL"
+PREFECT_UNREACHABLE = "cannot reach the Prefect server named by PREFECT_API_URL"
+
+
+class PrefectUnreachable(Exception):
+    """A command that would run as a tracked flow run found the Prefect server down
+    (dondoc.flows.prefect_probe): one line and exit 2, as for a database it cannot reach."""
+
+    def __init__(self, api_url: str, reason: str) -> None:
+        super().__init__(
+            f"{PREFECT_UNREACHABLE} ({_no_password(api_url)}): {reason}; nothing was done"
+        )
 
 
 def user_message(exc: BaseException) -> str | None:
     """The one-line message for an error caused by input, settings or the database's state;
     None for a bug, which keeps its traceback."""
-    if isinstance(exc, DondocError):
+    if isinstance(exc, DondocError | PrefectUnreachable):
         return str(exc)
     if isinstance(exc, ValueError | OSError):  # spec/CSV/settings validation, unreadable files
         return _one_line(exc)
@@ -53,3 +64,14 @@ def _one_line(exc: Exception) -> str:
 
     names = {name: f"DONDOC_{name.upper()}" for name in Settings.model_fields}
     return first_problem(exc, names if exc.title == "Settings" else None)
+
+
+def _no_password(url: str) -> str:
+    """The URL as a user may read it: a password in it (``user:secret@``) is masked."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()

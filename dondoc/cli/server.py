@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dondoc.cli.common import use_prefect
+from dondoc.cli.common import load_settings, require_prefect, use_prefect
 from dondoc.errors import InputError
 
 
@@ -15,6 +15,7 @@ def serve() -> None:
     """Serve every deployment with its schedule against the Prefect API (PREFECT_API_URL)."""
     if not use_prefect():
         raise InputError("PREFECT_API_URL is not set: start a Prefect server or use `dondoc up`")
+    require_prefect(load_settings().prefect_probe_seconds)
     from dondoc.flows.deployments import serve_all
 
     serve_all()
@@ -30,6 +31,7 @@ def run_deployment(
     """Run a served deployment on the Prefect server (PREFECT_API_URL) and wait for it."""
     if not use_prefect():
         raise InputError("PREFECT_API_URL is not set: `dondoc run` needs the Prefect server")
+    require_prefect(load_settings().prefect_probe_seconds)
     from dondoc.cli.remote import run
 
     name, state = run(deployment, param or [], timeout=timeout, tags=["dondoc", "cli"])

@@ -15,7 +15,7 @@ from dondoc.cli.common import (
     YearOption,
     directive_option,
     ready_context,
-    use_prefect,
+    tracked,
 )
 from dondoc.cli.progress import Counter, counting
 from dondoc.errors import InputError
@@ -40,18 +40,19 @@ def sweep(
             )
         typer.echo(f"would send {len(planned)} reminder(s); nothing was changed")
         return
+    on_prefect = tracked(ctx.settings)  # before the progress bar: a server down says so at once
     with counting("sweeping", "sending reminders") as count:
-        summary = _run_sweep(ctx, count)
+        summary = _run_sweep(ctx, count, on_prefect)
     _print_summary(summary, ctx.settings.timezone)
 
 
-def _run_sweep(ctx: Any, count: Counter | None) -> dict[str, Any]:
-    """The sweep, as a tracked flow run when a Prefect API is configured; ``count`` (a terminal's
-    progress bar) is told of each message delivered."""
+def _run_sweep(ctx: Any, count: Counter | None, on_prefect: bool) -> dict[str, Any]:
+    """The sweep, as a tracked flow run when ``on_prefect``; ``count`` (a terminal's progress
+    bar) is told of each message delivered."""
     from dondoc.tracking.delivery import reporting_progress
 
     with reporting_progress(count) if count else contextlib.nullcontext():
-        if use_prefect():
+        if on_prefect:
             from dondoc.flows.sweep import sweep_flow
 
             return dict(sweep_flow(at=ctx.now))
@@ -171,7 +172,7 @@ def _record(
     except ValidationError as exc:
         raise InputError(first_problem(exc, SUBMIT_OPTIONS), field="submission") from None
     ctx = ready_context(at)
-    if use_prefect():
+    if tracked(ctx.settings):
         from dondoc.flows.submission import record_submission_flow
 
         out = record_submission_flow(**_flow_params(data), allow_future=allow_future)
@@ -236,7 +237,7 @@ def withdraw(
 
     directive = directive_option(directive, year)
     ctx = ready_context(at)
-    if use_prefect():
+    if tracked(ctx.settings):
         from dondoc.flows.board_actions import withdraw_tracked
 
         status = withdraw_tracked(

@@ -17,9 +17,9 @@ from starlette.exceptions import HTTPException
 from dondoc.config.settings import Settings
 from dondoc.context import RunContext
 from dondoc.errors import DondocError
+from dondoc.flows.prefect_probe import prefect_down
 from dondoc.models import SubmissionCreate
 from dondoc.service import submit, withdraw
-from dondoc.web.prefect_probe import prefect_down
 
 if TYPE_CHECKING:
     from dondoc.flows.board_actions import Tracked
@@ -120,11 +120,11 @@ UNREACHABLE_VI = (
 
 async def _reachable(settings: Settings) -> None:
     """A Prefect server that cannot answer is a 503 within seconds, before Prefect is imported
-    (its own client would wait minutes: dondoc.web.prefect_probe)."""
+    (its own client would wait minutes: dondoc.flows.prefect_probe)."""
     api_url = os.environ["PREFECT_API_URL"]
     problem = await prefect_down(api_url, settings.prefect_probe_seconds)
-    if problem:
-        raise HTTPException(503, UNREACHABLE_VI.format(problem=problem))
+    if problem is not None:
+        raise HTTPException(503, UNREACHABLE_VI.format(problem=problem.vi))
 
 
 async def _tracked(
