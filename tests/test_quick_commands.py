@@ -83,34 +83,54 @@ def test_status_submit_and_help_import_no_heavy_module(initialised: Path) -> Non
     assert loaded == [] or {m.split(".")[0] for m in loaded} == {"rich"}  # Typer draws help
 
 
+def after_command(folder: Path, env: dict[str, str], args: list[str], expression: str) -> str:
+    """``expression`` evaluated in the interpreter that just ran ``dondoc ARGS`` in-process."""
+    probe = (
+        "import gc, json, sys\n"
+        "sys.argv = ['dondoc', *json.loads(sys.argv[1])]\n"
+        "from dondoc.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print({expression})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=folder,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
+
+
+SCANNED = (
+    "'scanned' if getattr(sys.modules.get('pydantic.plugin._loader'), '_plugins', None)"
+    " is not None else 'skipped'"
+)
+
+
 def test_quick_commands_skip_pydantic_plugin_discovery_unless_the_caller_set_it(
     initialised: Path,
 ) -> None:
     """Looking for pydantic plugins reads every installed package's entry points; the `dondoc`
     command skips it (PYDANTIC_DISABLE_PLUGINS) unless the caller chose otherwise."""
-    probe = (
-        "import os, sys\n"
-        "sys.argv = ['dondoc', 'status', '--agency', '01']\n"
-        "from dondoc.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "loader = sys.modules.get('pydantic.plugin._loader')\n"
-        "print('scanned' if getattr(loader, '_plugins', None) is not None else 'skipped')\n"
-    )
-
-    def run(env: dict[str, str]) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", probe],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            cwd=initialised,
-            env=env,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.splitlines()[-1]
-
     base = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    assert run(base) == "skipped"
-    assert run({**base, "PYDANTIC_DISABLE_PLUGINS": ""}) == "scanned"
+    status = ["status", "--agency", "01"]
+    assert after_command(initialised, base, status, SCANNED) == "skipped"
+    empty = {**base, "PYDANTIC_DISABLE_PLUGINS": ""}
+    assert after_command(initialised, empty, status, SCANNED) == "scanned"
+
+
+def test_only_short_quick_commands_run_without_the_cyclic_collector(initialised: Path) -> None:
+    """`status` and `submit` in-process skip the garbage collector's passes over their imports;
+    every other command, and a quick one that becomes a tracked flow run, keeps it."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    state = "'on' if gc.isenabled() else 'off'"
+    assert after_command(initialised, env, ["status", "--agency", "01"], state) == "off"
+    assert after_command(initialised, env, ["submit", *SUBMIT], state) == "off"
+    assert after_command(initialised, env, ["history"], state) == "on"
+    tracked = {**env, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    assert after_command(initialised, tracked, ["submit", *SUBMIT], state) == "on"
