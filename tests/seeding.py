@@ -34,3 +34,25 @@ def seed_with_contacts(
     imported = cli("contacts", "import", str(csv), "--replace", env=env)
     assert imported.code == 0, imported.err
     return set(addresses)
+
+
+def record_hanoi_report(db_url: str, at: str) -> None:
+    """Hà Nội's (01) 2026 annual report, 9/BC-UBND received 26/11/2026, recorded as of ``at``
+    (ISO-8601): a report there is to withdraw."""
+    import datetime as dt
+
+    from dondoc.config.settings import Settings
+    from dondoc.context import make_context
+    from dondoc.models import SubmissionCreate
+    from dondoc.service import submit
+
+    settings = Settings(database_url=db_url)
+    report = SubmissionCreate(
+        agency="01",
+        obligation="annual-report",
+        period="2026",
+        document_number="9/BC-UBND",
+        received_on=dt.date(2026, 11, 26),
+        recorded_by="test",
+    )
+    submit(settings, make_context(settings, dt.datetime.fromisoformat(at)), report)

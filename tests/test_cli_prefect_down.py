@@ -5,7 +5,6 @@ answers, on which Prefect's own client used to wait minutes (60 s per request, f
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests import test_web_app as web_app
+from tests.seeding import record_hanoi_report
 
 template_db, db_url = web_app.template_db, web_app.db_url
 
@@ -71,21 +71,7 @@ def everything(url: str, outbox: Path) -> tuple[dict[str, list[tuple[Any, ...]]]
 @pytest.fixture
 def recorded(db_url: str) -> str:
     """The copied database with Hà Nội's 2026 report recorded, so that there is one to withdraw."""
-    from dondoc.config.settings import Settings
-    from dondoc.context import make_context
-    from dondoc.models import SubmissionCreate
-    from dondoc.service import submit
-
-    settings = Settings(database_url=db_url)
-    report = SubmissionCreate(
-        agency="01",
-        obligation="annual-report",
-        period="2026",
-        document_number="9/BC-UBND",
-        received_on=dt.date(2026, 11, 26),
-        recorded_by="test",
-    )
-    submit(settings, make_context(settings, dt.datetime.fromisoformat(AT[1])), report)
+    record_hanoi_report(db_url, AT[1])
     return db_url
 
 

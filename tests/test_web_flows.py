@@ -4,7 +4,6 @@ tagged, linking back to the board; the result page links to the run. Refusals st
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from starlette.testclient import TestClient
 
 from tests import test_web_app as web_app
 from tests.conftest import run_dondoc
+from tests.seeding import record_hanoi_report
 from tests.test_web_app import events, login, make_client, record, snapshot, task_id, token
 
 # The web app tests' fixtures: their `dondoc init` template, a copy per test, the clock.
@@ -136,22 +136,9 @@ def test_dondoc_withdraw_is_a_flow_run_too(tracked: str, db_url: str) -> None:
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 
     from dondoc.actors import local_actor
-    from dondoc.config.settings import Settings
-    from dondoc.context import make_context
-    from dondoc.models import SubmissionCreate
-    from dondoc.service import submit
 
     at = ["--at", "2026-11-27T10:00+07:00"]
-    settings = Settings(database_url=db_url)
-    report = SubmissionCreate(
-        agency="01",
-        obligation="annual-report",
-        period="2026",
-        document_number="9/BC-UBND",
-        received_on=dt.date(2026, 11, 26),
-        recorded_by="test",
-    )
-    submit(settings, make_context(settings, dt.datetime.fromisoformat(at[1])), report)
+    record_hanoi_report(db_url, at[1])
     env = {**os.environ, "DONDOC_DATABASE_URL": db_url}
     common = ["--agency", "01", "--obligation", "annual-report", "--period", "2026"]
     done = run_dondoc("withdraw", *common, "--reason", "Nhầm số", *at, env=env)
