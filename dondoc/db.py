@@ -124,8 +124,6 @@ def transaction(engine: Engine) -> Iterator[Session]:
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back
 # whole and may simply be run again.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
-
-
 TRANSACTION_ATTEMPTS = 3
 
 

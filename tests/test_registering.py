@@ -10,8 +10,10 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -20,6 +22,9 @@ import time_machine
 from sqlalchemy import create_engine, func, select
 from sqlmodel import Session
 from starlette.testclient import TestClient
+
+if TYPE_CHECKING:
+    from dondoc.models import DraftRecord
 
 from tests.conftest import run_dondoc
 from tests.test_web_app import make_client
@@ -170,6 +175,18 @@ def beside(html: str, field: str) -> str:
     return html[start : end if end > 0 else len(html)]
 
 
+@contextmanager
+def stored_draft(url: str, draft: int) -> Iterator[DraftRecord]:
+    """The draft's stored row, in one transaction: what the test changes in it is saved."""
+    from dondoc.db import get_engine, transaction
+    from dondoc.models import DraftRecord
+
+    with transaction(get_engine(url)) as session:
+        row = session.get(DraftRecord, draft)
+        assert row is not None
+        yield row
+
+
 def counts(url: str) -> tuple[int, int, int, int]:
     """Documents, tasks, drafts, registered drafts."""
     from dondoc.db import get_engine
@@ -318,15 +335,10 @@ def test_each_review_point_is_beside_its_field_with_its_sentence(
 ) -> None:
     import json
 
-    from dondoc.db import get_engine, transaction
-    from dondoc.models import DraftRecord
-
     login(client)
     draft = new_draft(client)
     sentence = "Báo cáo gửi về Bộ Xây dựng trước ngày 10 tháng 12 hàng năm."
-    with transaction(get_engine(db_url)) as session:
-        row = session.get(DraftRecord, draft)
-        assert row is not None
+    with stored_draft(db_url, draft) as row:
         points = json.loads(row.review)
         points.append(
             {"where": "obligations[2].deadline", "message": "read from the paragraph after "
@@ -353,14 +365,9 @@ def test_the_seed_dispatchs_review_points_are_shown_in_vietnamese(
 ) -> None:
     import json
 
-    from dondoc.db import get_engine, transaction
-    from dondoc.models import DraftRecord
-
     login(client)
     draft = new_draft(client)
-    with transaction(get_engine(db_url)) as session:
-        row = session.get(DraftRecord, draft)
-        assert row is not None
+    with stored_draft(db_url, draft) as row:
         points = json.loads(row.review)
     assert points
     page = client.get(f"{PAGE}/{draft}").text
@@ -377,14 +384,9 @@ def test_a_deadline_the_reader_could_not_read_must_be_written_before_registering
 ) -> None:
     import json
 
-    from dondoc.db import get_engine, transaction
-    from dondoc.models import DraftRecord
-
     login(client)
     draft = new_draft(client)
-    with transaction(get_engine(db_url)) as session:
-        row = session.get(DraftRecord, draft)
-        assert row is not None
+    with stored_draft(db_url, draft) as row:
         content = json.loads(row.content)
         content["obligations"][2]["deadline"] = "UNREAD"  # what the draft YAML says then
         row.content = json.dumps(content, ensure_ascii=False)

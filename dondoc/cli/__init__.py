@@ -28,6 +28,7 @@ from dondoc.cli import (
     users,
     web,
 )
+from dondoc.cli.common import use_prefect
 from dondoc.errors import DondocError
 
 app = typer.Typer(
@@ -77,7 +78,7 @@ def _quick_group() -> None:
 
 def quick_and_short(args: list[str]) -> bool:
     """A quick command run in-process: with PREFECT_API_URL set it is a tracked flow run."""
-    return bool(args) and args[0] in QUICK and not os.environ.get("PREFECT_API_URL")
+    return bool(args) and args[0] in QUICK and not use_prefect()
 
 
 def app_for(args: list[str]) -> typer.Typer:
